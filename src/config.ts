@@ -1,0 +1,184 @@
+/**
+ * Site configuration: one zod schema, read once at start-up from an optional
+ * YAML file and `MCS_*` environment variables, then passed down as `Config`.
+ * No other module reads `process.env`.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+
+const HostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, for example 127.0.0.1:8080')
+  .transform((s) => {
+    const i = s.lastIndexOf(':');
+    return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
+  })
+  .refine((l) => l.port > 0 && l.port < 65536, 'port must be 1-65535');
+
+const PositiveInt = z.coerce.number().int().positive();
+const Bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
+
+export const ConfigSchema = z.strictObject({
+  /** Where the HTTP API listens. */
+  listen: HostPort.default({ host: '127.0.0.1', port: 8080 }),
+  /** PEM files; when both are set the API serves HTTPS only. */
+  tls: z
+    .strictObject({ cert: z.string().min(1), key: z.string().min(1) })
+    .optional(),
+  /** File of bearer tokens, one per line; `#` starts a comment. Required to serve /v1. */
+  tokensFile: z.string().min(1).optional(),
+  /** Kubeconfig of the management cluster where Cluster API runs. */
+  kubeconfig: z.string().min(1).optional(),
+  chart: z
+    .strictObject({
+      /** Helm repository URL; empty when `name` is a local chart directory or archive. */
+      repo: z.string().default('https://azimuth-cloud.github.io/capi-helm-charts'),
+      name: z.string().min(1).default('openstack-cluster'),
+      /** Used unless the template sets the `capi_helm_chart_version` label. */
+      defaultVersion: z.string().min(1).default('0.27.0'),
+    })
+    .prefault({}),
+  helm: z
+    .strictObject({
+      binary: z.string().min(1).default('helm'),
+      /** Helm processes running at once across all releases. */
+      concurrency: PositiveInt.default(4),
+      timeoutSeconds: PositiveInt.default(300),
+      /** Where chart archives are cached per (repo, name, version). */
+      cacheDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** Namespaces are `<prefix>-<project id>`, as in magnum-capi-helm. */
+  namespacePrefix: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label')
+    .max(20)
+    .default('magnum'),
+  /** Site-wide label defaults, below template and cluster labels. */
+  labelDefaults: z.record(z.string(), z.string()).default({}),
+  limits: z
+    .strictObject({
+      minFlavorRamMb: PositiveInt.default(2048),
+      minFlavorVcpus: PositiveInt.default(2),
+      /** Request bodies above this are refused with 413. */
+      bodyLimitBytes: PositiveInt.default(1_048_576),
+    })
+    .prefault({}),
+  /** Cinder volume type used for the default storage class; else the first Cinder lists. */
+  defaultVolumeType: z.string().min(1).optional(),
+  /** Operator values files layered above the generated values, in order. */
+  valuesOverlays: z.array(z.string().min(1)).default([]),
+  status: z
+    .strictObject({
+      /** An addon reporting Unknown for longer than this fails the cluster. */
+      addonUnknownGraceSeconds: PositiveInt.default(600),
+      /** Used when Magnum sends no create_timeout (minutes). */
+      defaultCreateTimeoutMinutes: PositiveInt.default(60),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Start a local kube-apiserver + etcd when no kubeconfig is configured (development). */
+  embeddedCluster: Bool.default(false),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const PREFIX = 'MCS_';
+/** Records whose keys are data (label names), not schema fields. */
+const RECORD_KEYS = new Set(['labelDefaults']);
+
+function camel(s: string): string {
+  return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * `MCS_CHART__DEFAULT_VERSION=0.26.0` sets `chart.defaultVersion`; `__` nests and
+ * `_` joins words. Keys of a record such as `MCS_LABEL_DEFAULTS__monitoring_enabled`
+ * are kept as written. A list takes a comma-separated value.
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith(PREFIX) || value === undefined || key === `${PREFIX}CONFIG`) continue;
+    const parts = key.slice(PREFIX.length).split('__');
+    let node = out;
+    for (let i = 0; i < parts.length; i++) {
+      const parent = i > 0 ? camel(parts[i - 1]!) : '';
+      const name = RECORD_KEYS.has(parent) ? parts[i]! : camel(parts[i]!);
+      if (i === parts.length - 1) {
+        node[name] = name === 'valuesOverlays' ? value.split(',').filter(Boolean) : value;
+      } else {
+        node = (node[name] ??= {}) as Record<string, unknown>;
+      }
+    }
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function overlay(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(top)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? overlay(b, v) : v;
+  }
+  return out;
+}
+
+/** Paths in a config file are relative to that file, so a config directory can move. */
+function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const abs = (p: unknown) => (typeof p === 'string' && p !== '' ? resolve(baseDir, p) : p);
+  const out = { ...raw };
+  for (const k of ['tokensFile', 'kubeconfig']) if (k in out) out[k] = abs(out[k]);
+  if (isPlainObject(out.tls)) out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key) };
+  if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
+  return out;
+}
+
+export function parseConfig(raw: unknown): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Reads `MCS_CONFIG` (YAML) if set, then overlays the `MCS_*` variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  let fromFile: Record<string, unknown> = {};
+  const file = env[`${PREFIX}CONFIG`];
+  if (file) {
+    const path = resolve(cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`MCS_CONFIG: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+    }
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(text) ?? {};
+    } catch (err) {
+      throw new ConfigError([`MCS_CONFIG: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+    }
+    if (!isPlainObject(parsed)) throw new ConfigError([`MCS_CONFIG: ${path} must hold a YAML mapping`]);
+    fromFile = resolvePaths(parsed, dirname(path));
+  }
+  const fromEnv = resolvePaths(configFromEnv(env), cwd);
+  return parseConfig(overlay(fromFile, fromEnv));
+}

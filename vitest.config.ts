@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects so the fast pure tests can run alone; the integration project
+// starts a real kube-apiserver and runs the real helm binary.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
