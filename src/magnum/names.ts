@@ -1,0 +1,43 @@
+/**
+ * Names: the release (= Magnum stack_id), the namespace, and every resource
+ * name derived from the release. Derived names are cut exactly as the
+ * openstack-cluster chart cuts them, so what the poller looks up is what the
+ * chart rendered.
+ */
+import { randomInt } from 'node:crypto';
+
+/** Kubernetes object names (DNS-1123) stop at 63 characters. */
+export const MAX_NAME = 63;
+const RELEASE_STEM_MAX = 30;
+const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const SUFFIX_LENGTH = 12;
+
+/** Lower-case; each run of characters outside [a-z0-9] becomes one `-`; no `-` at either end. */
+export function sanitise(raw: string): string {
+  return raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+export function randomSuffix(random: (n: number) => number = randomInt): string {
+  let s = '';
+  for (let i = 0; i < SUFFIX_LENGTH; i++) s += SUFFIX_ALPHABET[random(SUFFIX_ALPHABET.length)];
+  return s;
+}
+
+/**
+ * A new release name for a cluster: its sanitised name cut to 30 characters
+ * (no trailing `-`) plus 12 random characters. Generated once, at create.
+ */
+export function newReleaseName(clusterName: string | null | undefined, suffix = randomSuffix()): string {
+  const stem = sanitise(clusterName ?? '').slice(0, RELEASE_STEM_MAX).replace(/-+$/, '') || 'cluster';
+  return `${stem}-${suffix}`;
+}
+
+/** `<prefix>-<project id with only [a-z0-9] kept>`: the namespace of every cluster of a project. */
+export function namespaceFor(projectId: string, prefix: string): string {
+  return `${prefix}-${projectId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, MAX_NAME).replace(/-+$/, '');
+}
+
+/** `<release>-<component>` as the chart names it: lower-cased, cut to 63, no trailing `-`. */
+export function derivedName(release: string, component: string): string {
+  return `${release}-${component}`.toLowerCase().slice(0, MAX_NAME).replace(/-+$/, '');
+}
