@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 
 const HostPort = z
@@ -172,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
     let parsed: unknown;
     try {
-      parsed = yaml.load(text) ?? {};
+      parsed = loadYaml(text) ?? {};
     } catch (err) {
       throw new ConfigError([`MCS_CONFIG: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
     }

@@ -1,0 +1,87 @@
+/**
+ * The application: external plugins, then our plugins, then routes. Tests
+ * build this same app and call it with `inject`; `server.ts` adds the
+ * listener and the process lifecycle.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.js';
+import type { Driver, ReadinessCheck } from './driver/types.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { createRegistry, metricsPlugin } from './plugins/metrics.js';
+import type { TokenStore } from './plugins/tokens.js';
+import { platformRoutes } from './routes/platform.js';
+import { actionRoutes } from './routes/v1/actions.js';
+import { clusterRoutes } from './routes/v1/clusters.js';
+import { nodeGroupRoutes } from './routes/v1/nodegroups.js';
+import { statusRoutes } from './routes/v1/status.js';
+import { valuesRoutes } from './routes/v1/values.js';
+
+export interface AppDeps {
+  config: Config;
+  driver: Driver;
+  tokens: TokenStore;
+  checks?: ReadinessCheck[];
+  logger: Logger;
+  registry?: Registry;
+  /** Extra Fastify options (HTTPS, timeouts) from the server. */
+  server?: Partial<FastifyServerOptions> & { https?: { cert: Buffer; key: Buffer } };
+}
+
+export const API_VERSION = '0.1.0';
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.config.limits.bodyLimitBytes,
+    // Magnum sends a request id; we use it for our logs too, so the two can be joined.
+    requestIdHeader: 'x-openstack-request-id',
+    ...(deps.server ?? {}),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'magnum-capi-sidecar',
+        description: 'The Magnum driver contract over HTTP: one endpoint per driver method.',
+        version: API_VERSION,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin, { registry: deps.registry ?? createRegistry() });
+  await app.register(authPlugin, { tokens: deps.tokens });
+
+  // An audit trail of mutating calls; bodies only at debug, with secrets redacted by path.
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'GET' && request.url.startsWith('/v1/')) {
+      request.log.debug({ body: request.body }, 'request body');
+    }
+  });
+
+  const driver = deps.driver;
+  await app.register(platformRoutes, { checks: deps.checks ?? [] });
+  await app.register(clusterRoutes, { driver });
+  await app.register(actionRoutes, { driver });
+  await app.register(nodeGroupRoutes, { driver });
+  await app.register(statusRoutes, { driver });
+  await app.register(valuesRoutes, { driver });
+  return app;
+}

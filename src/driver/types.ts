@@ -1,0 +1,41 @@
+/**
+ * The Magnum driver contract as the HTTP routes see it: one method per driver
+ * call. Routes translate HTTP to these calls and nothing else; the engine
+ * that implements them is composed in `driver/index.ts`.
+ */
+import type {
+  Accepted,
+  ClusterSummary,
+  HealthResponse,
+  NodeGroupCreateRequest,
+  RenderResponse,
+  ResizeRequest,
+  StatusResponse,
+  UpgradeRequest,
+} from '../api/schemas.js';
+import type { Spec } from '../magnum/spec.js';
+
+export interface Driver {
+  createCluster(spec: Spec): Promise<Accepted>;
+  updateCluster(spec: Spec): Promise<Accepted>;
+  resizeCluster(request: ResizeRequest): Promise<Accepted>;
+  upgradeCluster(request: UpgradeRequest): Promise<Accepted>;
+  deleteCluster(spec: Spec): Promise<Accepted>;
+  createNodeGroup(request: NodeGroupCreateRequest): Promise<Accepted>;
+  updateNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
+  deleteNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
+  rotateCredential(spec: Spec): Promise<Accepted>;
+  clusterStatus(spec: Spec): Promise<StatusResponse>;
+  clusterHealth(uuid: string): Promise<HealthResponse>;
+  listClusters(): Promise<ClusterSummary[]>;
+  getCluster(uuid: string): Promise<ClusterSummary>;
+  kubeconfig(uuid: string): Promise<string>;
+  /** Dry run: what create/update would apply, changing nothing. */
+  render(spec: Spec): Promise<RenderResponse>;
+}
+
+/** One dependency /readyz reports on. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; message: string }>;
+}

@@ -1,0 +1,81 @@
+/**
+ * The listener and the process lifecycle: HTTPS when configured, graceful
+ * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests,
+ * close the engine, exit 0), token reload on SIGHUP.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { Driver, ReadinessCheck } from './driver/types.js';
+import { loggerOptions } from './logger.js';
+import { TokenStore, readTokensFile } from './plugins/tokens.js';
+import type { Registry } from 'prom-client';
+
+export interface Engine {
+  driver: Driver;
+  checks: ReadinessCheck[];
+  registry?: Registry;
+  /** Stops watches, queues and anything else the engine started. */
+  close(): Promise<void>;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  shutdown(signal?: string): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino(loggerOptions(config.logLevel));
+}
+
+export async function startServer(
+  config: Config & { tokensFile: string },
+  engine: Engine,
+  logger: Logger = createLogger(config),
+): Promise<RunningServer> {
+  const tokens = TokenStore.fromFile(config.tokensFile);
+  const https = config.tls
+    ? { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }
+    : undefined;
+  const app = await buildApp({
+    config,
+    driver: engine.driver,
+    checks: engine.checks,
+    tokens,
+    logger,
+    ...(engine.registry ? { registry: engine.registry } : {}),
+    server: https ? { https } : {},
+  });
+  app.addHook('onClose', async () => engine.close());
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `${https ? 'https' : 'http'}://${host}:${port}`;
+  logger.info({ url, tokenCount: tokens.size }, 'magnum-capi-sidecar listening');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal = 'shutdown'): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      await app.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  const reload = () => {
+    try {
+      tokens.replace(readTokensFile(config.tokensFile));
+      logger.info({ tokenCount: tokens.size }, 'tokens reloaded');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'tokens not reloaded; keeping the old set');
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
+  process.on('SIGHUP', reload);
+  return { app, url, shutdown };
+}
