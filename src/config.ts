@@ -15,7 +15,7 @@ const HostPort = z
     const i = s.lastIndexOf(':');
     return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
   })
-  .refine((l) => l.port > 0 && l.port < 65536, 'port must be 1-65535');
+  .refine((l) => l.port < 65536, 'port must be 0-65535 (0 picks a free port)');
 
 const PositiveInt = z.coerce.number().int().positive();
 const Bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);

@@ -50,6 +50,12 @@ export async function startServer(
     server: https ? { https } : {},
   });
   app.addHook('onClose', async () => engine.close());
+  let stopping = false;
+  // A keep-alive connection would hold the close open until its idle timeout:
+  // answers sent while stopping ask the client to hang up.
+  app.addHook('onSend', async (_request, reply) => {
+    if (stopping) reply.header('connection', 'close');
+  });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
@@ -60,6 +66,7 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const shutdown = (signal = 'shutdown'): Promise<void> => {
     closing ??= (async () => {
+      stopping = true;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
       await app.close();
       logger.info('stopped');

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv, loadConfig } from '../../../src/config.js';
+
+function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcs-config-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.chart).toEqual({
+      repo: 'https://azimuth-cloud.github.io/capi-helm-charts',
+      name: 'openstack-cluster',
+      defaultVersion: '0.27.0',
+    });
+    expect(config.limits).toMatchObject({ minFlavorRamMb: 2048, minFlavorVcpus: 2 });
+    expect(config.namespacePrefix).toBe('magnum');
+  });
+
+  it.each([
+    ['MCS_LISTEN', '0.0.0.0:9000', (c: ReturnType<typeof loadConfig>) => c.listen, { host: '0.0.0.0', port: 9000 }],
+    ['MCS_LISTEN', '[::1]:9000', (c: ReturnType<typeof loadConfig>) => c.listen, { host: '::1', port: 9000 }],
+    ['MCS_HELM__CONCURRENCY', '7', (c: ReturnType<typeof loadConfig>) => c.helm.concurrency, 7],
+    ['MCS_CHART__DEFAULT_VERSION', '0.26.1', (c: ReturnType<typeof loadConfig>) => c.chart.defaultVersion, '0.26.1'],
+    ['MCS_LIMITS__MIN_FLAVOR_RAM_MB', '4096', (c: ReturnType<typeof loadConfig>) => c.limits.minFlavorRamMb, 4096],
+    ['MCS_LABEL_DEFAULTS__monitoring_enabled', 'true', (c: ReturnType<typeof loadConfig>) => c.labelDefaults, { monitoring_enabled: 'true' }],
+    ['MCS_VALUES_OVERLAYS', '/a.yaml,/b.yaml', (c: ReturnType<typeof loadConfig>) => c.valuesOverlays, ['/a.yaml', '/b.yaml']],
+  ])('%s=%s sets the setting', (key, value, pick, expected) => {
+    expect(pick(loadConfig({ [key]: value }))).toEqual(expected);
+  });
+
+  it('resolves relative paths from the environment against the working directory', () => {
+    expect(loadConfig({ MCS_TOKENS_FILE: 'tokens' }, '/etc/mcs').tokensFile).toBe('/etc/mcs/tokens');
+  });
+
+  it('reads a YAML file, relative paths against its directory, with the environment on top', () => {
+    const file = tempFile('sidecar.yaml', 'listen: 127.0.0.1:7000\ntokensFile: tokens\nhelm:\n  concurrency: 2\n  timeoutSeconds: 60\n');
+    const config = loadConfig({ MCS_CONFIG: file, MCS_HELM__CONCURRENCY: '9' });
+    expect(config.listen.port).toBe(7000);
+    expect(config.tokensFile).toBe(join(file, '..', 'tokens'));
+    expect(config.helm).toMatchObject({ concurrency: 9, timeoutSeconds: 60 });
+  });
+
+  it('names every bad field at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ MCS_LISTEN: 'localhost', MCS_HELM__CONCURRENCY: 'many', MCS_NAMESPACE_PREFIX: 'Not_A_Label', MCS_BOGUS: 'x' }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^listen: expected host:port/),
+        expect.stringMatching(/^helm\.concurrency: /),
+        expect.stringMatching(/^namespacePrefix: must be a DNS label/),
+        expect.stringMatching(/bogus/),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it.each([
+    ['a missing file', () => loadConfig({ MCS_CONFIG: '/nonexistent/mcs.yaml' }), /MCS_CONFIG: cannot read .* ENOENT/],
+    ['invalid YAML', () => loadConfig({ MCS_CONFIG: tempFile('bad.yaml', 'listen: [\n') }), /not valid YAML/],
+    ['a YAML list', () => loadConfig({ MCS_CONFIG: tempFile('list.yaml', '- a\n') }), /must hold a YAML mapping/],
+    ['an unknown key in the file', () => loadConfig({ MCS_CONFIG: tempFile('k.yaml', 'chart:\n  versoin: 1\n') }), /chart: Unrecognized key: "versoin"/],
+  ])('reports %s', (_name, fn, pattern) => {
+    expect(problemsOf(fn).join('\n')).toMatch(pattern);
+  });
+
+  it('maps MCS_ variables to nested camelCase keys and ignores others', () => {
+    expect(configFromEnv({ MCS_HELM__BINARY: '/x/helm', HOME: '/root', MCS_CONFIG: 'f' })).toEqual({ helm: { binary: '/x/helm' } });
+  });
+});

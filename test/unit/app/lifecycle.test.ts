@@ -1,0 +1,76 @@
+import { execa } from 'execa';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config.js';
+import { startServer } from '../../../src/server.js';
+import { TOKEN, captureLogs } from '../../support/app.js';
+import { recordingDriver } from '../../support/fake-driver.js';
+import { minimalSpec } from '../../support/spec.js';
+
+function tokensFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'mcs-tokens-')), 'tokens');
+  writeFileSync(path, `# test\n${TOKEN}\n`);
+  return path;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('graceful shutdown', () => {
+  it('finishes an in-flight request, refuses new connections, and closes the engine', async () => {
+    const driver = recordingDriver();
+    let release!: () => void;
+    driver.gate = new Promise<void>((r) => (release = r));
+    let engineClosed = false;
+    const config = parseConfig({ listen: '127.0.0.1:0', tokensFile: tokensFile() });
+    const server = await startServer(
+      { ...config, tokensFile: config.tokensFile! },
+      { driver, checks: [], close: async () => void (engineClosed = true) },
+      captureLogs('silent').logger,
+    );
+    const inFlight = fetch(`${server.url}/v1/clusters`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(minimalSpec()),
+    });
+    await expect.poll(() => driver.calls.length).toBe(1);
+    const closing = server.shutdown('test');
+    await expect.poll(() => server.app.server.listening).toBe(false);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(201);
+    await closing;
+    expect(engineClosed).toBe(true);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('the CLI exits 0 on %s', async (signal) => {
+    const port = await freePort();
+    const child = execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+      env: { MCS_LISTEN: `127.0.0.1:${port}`, MCS_TOKENS_FILE: tokensFile(), MCS_LOG_LEVEL: 'info' },
+      reject: false,
+    });
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, { timeout: 20_000, interval: 200 })
+      .toBe(200);
+    child.kill(signal);
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('"msg":"stopped"');
+  }, 30_000);
+
+  it('refuses to serve without a tokens file, saying which setting is missing', async () => {
+    const result = await execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env: { MCS_LISTEN: '127.0.0.1:1' }, reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('tokensFile: required');
+  }, 30_000);
+});
