@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { auth, testApp } from '../../support/app.js';
 import { CLUSTER_UUID, minimalSpec } from '../../support/spec.js';
-import type { RecordingDriver } from '../../support/fake-driver.js';
+import { recordingDriver, type RecordingDriver } from '../../support/fake-driver.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
 
 type Wrap = (spec: unknown) => unknown;
@@ -40,7 +40,8 @@ describe('bad input on every mutating route', () => {
   let app: FastifyInstance;
   let driver: RecordingDriver;
   beforeAll(async () => {
-    ({ app, driver } = (await testApp({ config: { limits: { bodyLimitBytes: 64 * 1024 } } })) as { app: FastifyInstance; driver: RecordingDriver });
+    driver = recordingDriver();
+    ({ app } = await testApp({ driver, config: { limits: { bodyLimitBytes: 64 * 1024 } } }));
   });
   afterAll(() => app.close());
 
