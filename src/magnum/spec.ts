@@ -155,10 +155,27 @@ export const Certificates = z.strictObject({
 export type Certificates = z.infer<typeof Certificates>;
 
 /** Everything the sidecar needs to render a cluster's full desired state. */
+/** Magnum keys node groups by name within a cluster; two with one name would render one MachineDeployment. */
+const NodeGroups = z
+  .array(NodeGroup)
+  .max(200)
+  .default([])
+  .superRefine((groups, ctx) => {
+    for (const key of ['name', 'uuid'] as const) {
+      const seen = new Set<string>();
+      groups.forEach((g, i) => {
+        if (seen.has(g[key])) {
+          ctx.addIssue({ code: 'custom', path: [i, key], message: `duplicate node group ${key} ${JSON.stringify(g[key])}` });
+        }
+        seen.add(g[key]);
+      });
+    }
+  });
+
 export const Spec = z.strictObject({
   cluster: Cluster,
   cluster_template: ClusterTemplate,
-  nodegroups: z.array(NodeGroup).max(200).default([]),
+  nodegroups: NodeGroups,
   resolved: Resolved,
   credentials: Credentials.optional(),
   certificates: Certificates.optional(),
