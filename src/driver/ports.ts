@@ -1,0 +1,77 @@
+/**
+ * What the driver needs from the rest of the service, as narrow interfaces.
+ * The real implementations are wired in `engine.ts`; unit tests pass fakes.
+ */
+import type { HealthResponse, StatusResponse } from '../api/schemas.js';
+import type { Certificates, Credentials, Spec } from '../magnum/spec.js';
+import type { ClusterIdentity } from '../kube/labels.js';
+
+export interface ReleaseRef {
+  release: string;
+  namespace: string;
+}
+
+export interface ReleasePlan extends ReleaseRef {
+  chart: { repo: string; name: string; version: string };
+  values: Record<string, unknown>;
+}
+
+/** Pure translation: spec → chart values (throws 422 errors on broken Magnum rules). */
+export interface Planner {
+  plan(spec: Spec): ReleasePlan;
+  /** The helm argv an apply of this plan runs, for dry runs. */
+  helmArgs(plan: ReleasePlan): string[];
+}
+
+/** Helm, serialised per release, with a stuck release recovered before the next operation. */
+export interface Releases {
+  apply(plan: ReleasePlan): Promise<{ revision: number | null }>;
+  remove(ref: ReleaseRef): Promise<{ existed: boolean }>;
+}
+
+export interface ClusterSecretsInput {
+  namespace: string;
+  identity: ClusterIdentity;
+  credentials?: Credentials | undefined;
+  certificates?: Certificates | undefined;
+}
+
+/** The cluster's namespace and secrets in the management cluster. */
+export interface SecretStore {
+  ensureNamespace(namespace: string): Promise<void>;
+  applyClusterSecrets(input: ClusterSecretsInput): Promise<void>;
+  deleteClusterSecrets(namespace: string, uuid: string): Promise<void>;
+  readApplicationCredentialId(ref: ReleaseRef): Promise<string | null>;
+  readKubeconfig(ref: ReleaseRef): Promise<string | null>;
+}
+
+/** Where a Magnum cluster lives, learnt from the labels on its secrets. */
+export interface ClusterLocation extends ReleaseRef {
+  uuid: string;
+  projectId: string | null;
+}
+
+export interface ClusterIndex {
+  lookup(uuid: string): ClusterLocation | undefined;
+  all(): ClusterLocation[];
+}
+
+/** What the status engine reports for one cluster, before DELETE_COMPLETE is confirmed. */
+export interface ObservedStatus {
+  response: StatusResponse;
+  /** The cache holds no Cluster object: a delete may be complete, pending a fresh read. */
+  clusterAbsent: boolean;
+}
+
+/** Cluster API objects as the watch cache sees them, mapped through the pure status code. */
+export interface Observer {
+  /** Whether every watch has listed; answers from an unsynced cache are refused. */
+  synced(): { ok: boolean; reason: string };
+  status(spec: Spec, ref: ReleaseRef, now: Date, absenceConfirmed: boolean): ObservedStatus;
+  /** A fresh GET of the Cluster: true only on 404. Throws when the API cannot answer. */
+  confirmClusterAbsent(ref: ReleaseRef): Promise<boolean>;
+  health(ref: ReleaseRef): HealthResponse;
+  state(ref: ReleaseRef): { state: string; reason: string | null };
+  /** The control plane's Kubernetes version as Cluster API reports it, if known. */
+  controlPlaneVersion(ref: ReleaseRef): string | null;
+}
