@@ -1,0 +1,93 @@
+/** In-memory stand-ins for the driver's ports, recording the order of side effects. */
+import type { StatusResponse } from '../../../src/api/schemas.js';
+import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from '../../../src/driver/ports.js';
+import type { Spec } from '../../../src/magnum/spec.js';
+import { namespaceFor } from '../../../src/magnum/names.js';
+
+export type Event = string;
+
+export function fakePorts() {
+  const events: Event[] = [];
+  const planned: Spec[] = [];
+  const state = {
+    synced: { ok: true, reason: '' },
+    clusterAbsent: false,
+    confirmAbsent: (async () => true) as (ref: ReleaseRef) => Promise<boolean>,
+    status: 'CREATE_IN_PROGRESS' as StatusResponse['cluster']['status'],
+    version: null as string | null,
+    gate: undefined as Promise<void> | undefined,
+    planError: undefined as Error | undefined,
+    appCredId: 'ac-123' as string | null,
+  };
+  const planner: Planner = {
+    plan(spec) {
+      planned.push(spec);
+      if (state.planError) throw state.planError;
+      events.push(`plan ${spec.nodegroups.map((n) => `${n.name}=${n.node_count}`).join(',')} masters=${spec.cluster.master_count}`);
+      return {
+        release: spec.cluster.stack_id!,
+        namespace: namespaceFor(spec.cluster.project_id, 'magnum'),
+        chart: { repo: 'r', name: 'openstack-cluster', version: '0.27.0' },
+        values: {},
+      };
+    },
+    helmArgs: (plan: ReleasePlan) => ['upgrade', plan.release],
+  };
+  const releases: Releases = {
+    async apply(plan) {
+      events.push(`helm apply ${plan.release}`);
+      if (state.gate) await state.gate;
+      events.push(`helm applied ${plan.release}`);
+      return { revision: 1 };
+    },
+    async remove(ref) {
+      events.push(`helm remove ${ref.release}`);
+      return { existed: true };
+    },
+  };
+  const secrets: SecretStore = {
+    async ensureNamespace(ns) {
+      events.push(`namespace ${ns}`);
+    },
+    async applyClusterSecrets(input: ClusterSecretsInput) {
+      events.push(`secrets ${input.identity.release}${input.credentials ? ' +credentials' : ''}${input.certificates ? ' +certificates' : ''}`);
+    },
+    async deleteClusterSecrets(ns, uuid) {
+      events.push(`delete secrets ${ns} ${uuid}`);
+    },
+    async readApplicationCredentialId() {
+      events.push('read app cred');
+      return state.appCredId;
+    },
+    async readKubeconfig() {
+      return null;
+    },
+  };
+  const observer: Observer = {
+    synced: () => state.synced,
+    status(_spec, _ref, _now, confirmed) {
+      const absentAndDeleting = state.clusterAbsent && _spec.cluster.status === 'DELETE_IN_PROGRESS';
+      return {
+        clusterAbsent: state.clusterAbsent,
+        response: {
+          cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null },
+          nodegroups: [],
+          deleted_nodegroups: [],
+        },
+      };
+    },
+    confirmClusterAbsent: (ref) => {
+      events.push(`confirm absent ${ref.release}`);
+      return state.confirmAbsent(ref);
+    },
+    health: () => ({ health_status: 'HEALTHY', health_status_reason: {} }),
+    state: () => ({ state: 'Ready', reason: null }),
+    controlPlaneVersion: () => state.version,
+  };
+  const locations: ClusterLocation[] = [];
+  const index: ClusterIndex = {
+    lookup: (uuid) => locations.find((l) => l.uuid === uuid),
+    all: () => locations,
+  };
+  return { events, planned, state, planner, releases, secrets, observer, index, locations };
+}

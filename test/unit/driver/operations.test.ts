@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config.js';
+import { createDriver } from '../../../src/driver/operations.js';
+import { releaseNameFor, suffixForUuid } from '../../../src/driver/release-name.js';
+import { MagnumRuleViolation } from '../../../src/errors.js';
+import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
+import { CLUSTER_UUID, minimalSpec } from '../../support/spec.js';
+import { fakePorts } from './fakes.js';
+
+const pair = { cert: 'C', key: 'K' };
+const certificates = { ca: pair, etcd: pair, proxy: pair, sa: pair };
+
+function spec(input: Partial<SpecInput> = {}, cluster: Partial<SpecInput['cluster']> = {}): Spec {
+  const base = minimalSpec({ certificates, ...input });
+  return Spec.parse({ ...base, cluster: { ...base.cluster, ...cluster } });
+}
+
+function setup() {
+  const ports = fakePorts();
+  const driver = createDriver({ config: parseConfig({}), ...ports, now: () => new Date('2026-01-01T00:00:00Z') });
+  return { ...ports, driver };
+}
+
+const RELEASE = `k8s-cluster-${suffixForUuid(CLUSTER_UUID)}`;
+const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+
+describe('create', () => {
+  it('renders, then writes namespace and secrets, then runs helm, and returns the release', async () => {
+    const { driver, events } = setup();
+    const accepted = await driver.createCluster(spec());
+    expect(accepted).toEqual({ stack_id: RELEASE, namespace: NS, revision: 1 });
+    expect(events).toEqual([
+      'plan default-master=1,default-worker=2 masters=1',
+      `namespace ${NS}`,
+      `secrets ${RELEASE} +credentials +certificates`,
+      `helm apply ${RELEASE}`,
+      `helm applied ${RELEASE}`,
+    ]);
+  });
+
+  it('derives the same release name when retried, and keeps a stack_id Magnum already saved', async () => {
+    const { driver } = setup();
+    expect((await driver.createCluster(spec())).stack_id).toBe((await driver.createCluster(spec())).stack_id);
+    expect((await driver.createCluster(spec({}, { stack_id: 'kept-abcdefghijkl' }))).stack_id).toBe('kept-abcdefghijkl');
+  });
+
+  it('changes nothing when a Magnum rule is broken', async () => {
+    const { driver, events, state } = setup();
+    state.planError = new MagnumRuleViolation('Flavor m1.tiny does not have enough RAM to run Kubernetes. Minimum 2048 MB required.');
+    await expect(driver.createCluster(spec())).rejects.toBeInstanceOf(MagnumRuleViolation);
+    expect(events).toEqual([]);
+  });
+
+  it.each([
+    ['credentials', { credentials: undefined }],
+    ['certificates', { certificates: undefined }],
+  ])('refuses a create without %s, changing nothing', async (field, patch) => {
+    const { driver, events } = setup();
+    await expect(driver.createCluster(spec(patch as Partial<SpecInput>))).rejects.toMatchObject({ statusCode: 400, field });
+    expect(events).toEqual([]);
+  });
+});
+
+describe('operations on an existing release', () => {
+  const existing = (input: Partial<SpecInput> = {}, cluster: Partial<SpecInput['cluster']> = {}) =>
+    spec({ credentials: undefined, certificates: undefined, ...input }, { stack_id: RELEASE, status: 'CREATE_COMPLETE', ...cluster });
+
+  it.each([
+    ['update', (d: ReturnType<typeof setup>['driver'], s: Spec) => d.updateCluster(s)],
+    ['resize', (d: ReturnType<typeof setup>['driver'], s: Spec) => d.resizeCluster({ spec: s, node_count: 3, nodes_to_remove: [], nodegroup: 'default-worker' })],
+    ['upgrade', (d: ReturnType<typeof setup>['driver'], s: Spec) => d.upgradeCluster({ spec: s })],
+    ['node group update', (d: ReturnType<typeof setup>['driver'], s: Spec) => d.updateNodeGroup(s, 'default-worker')],
+  ])('%s refuses a cluster with no release (409) or being deleted (409)', async (_name, call) => {
+    const { driver, events } = setup();
+    await expect(call(driver, existing({}, { stack_id: null }))).rejects.toMatchObject({ statusCode: 409, field: 'cluster.stack_id' });
+    await expect(call(driver, existing({}, { status: 'DELETE_IN_PROGRESS' }))).rejects.toMatchObject({ statusCode: 409, field: 'cluster.status' });
+    expect(events).toEqual([]);
+  });
+
+  it('update without credentials runs helm only', async () => {
+    const { driver, events } = setup();
+    await driver.updateCluster(existing());
+    expect(events).toEqual(['plan default-master=1,default-worker=2 masters=1', `helm apply ${RELEASE}`, `helm applied ${RELEASE}`]);
+  });
+
+  it.each([
+    ['the worker group by name', 'default-worker', 'plan default-master=1,default-worker=5 masters=1'],
+    ['the worker group by uuid', '22222222-2222-2222-2222-222222222222', 'plan default-master=1,default-worker=5 masters=1'],
+    ['the control plane', 'default-master', 'plan default-master=1,default-worker=2 masters=5'],
+  ])('resize of %s renders the new count', async (_name, nodegroup, planned) => {
+    const { driver, events } = setup();
+    await driver.resizeCluster({ spec: existing(), node_count: 5, nodes_to_remove: [], nodegroup });
+    expect(events[0]).toBe(planned);
+  });
+
+  it('resize marks the nodes to remove before helm scales down', async () => {
+    const ports = fakePorts();
+    const marked: string[][] = [];
+    const driver = createDriver({
+      config: parseConfig({}),
+      ...ports,
+      markNodesForRemoval: async (_ref, group, nodes) => {
+        ports.events.push(`mark ${group}`);
+        marked.push(nodes);
+        return nodes.length;
+      },
+    });
+    await driver.resizeCluster({ spec: existing(), node_count: 1, nodes_to_remove: ['server-a'], nodegroup: 'default-worker' });
+    expect(marked).toEqual([['server-a']]);
+    expect(ports.events.indexOf('mark default-worker')).toBeLessThan(ports.events.indexOf(`helm apply ${RELEASE}`));
+  });
+
+  it('leaves node groups being deleted out of every render', async () => {
+    const { driver, planned } = setup();
+    const s = existing();
+    s.nodegroups.push({ ...s.nodegroups[1]!, uuid: 'x', name: 'gpu', status: 'DELETE_IN_PROGRESS', is_default: false });
+    await driver.updateCluster(s);
+    expect(planned[0]!.nodegroups.map((n) => n.name)).toEqual(['default-master', 'default-worker']);
+  });
+
+  it('node group delete renders without that group, and refuses a default group', async () => {
+    const { driver, planned } = setup();
+    const s = existing();
+    s.nodegroups.push({ ...s.nodegroups[1]!, uuid: 'x', name: 'gpu', is_default: false });
+    await driver.deleteNodeGroup(s, 'gpu');
+    expect(planned[0]!.nodegroups.map((n) => n.name)).toEqual(['default-master', 'default-worker']);
+    await expect(driver.deleteNodeGroup(s, 'default-worker')).rejects.toMatchObject({ statusCode: 422, code: 'not_supported' });
+  });
+
+  it.each([
+    ['v1.30.2', 'v1.31.4', true],
+    ['v1.31.4', 'v1.31.4', true],
+    ['v1.31.4', 'v1.30.9', false],
+    ['v1.29.0', 'v1.31.4', false],
+    [null, 'v1.31.4', true],
+  ])('upgrade from %s to %s allowed: %s', async (current, target, allowed) => {
+    const { driver, events, state } = setup();
+    state.version = current;
+    const s = existing();
+    s.resolved.image.kube_version = target;
+    const run = driver.upgradeCluster({ spec: s });
+    if (allowed) {
+      await run;
+      expect(events).toContain(`helm applied ${RELEASE}`);
+    } else {
+      await expect(run).rejects.toMatchObject({ statusCode: 422, code: 'not_supported' });
+      expect(events).toEqual([]);
+    }
+  });
+
+  it('runs two operations on one cluster one after the other', async () => {
+    const { driver, events, state } = setup();
+    let open!: () => void;
+    state.gate = new Promise((r) => (open = r));
+    const first = driver.updateCluster(existing());
+    const second = driver.resizeCluster({ spec: existing(), node_count: 4, nodes_to_remove: [], nodegroup: 'default-worker' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events.filter((e) => e.startsWith('helm apply'))).toHaveLength(1);
+    open();
+    await Promise.all([first, second]);
+    expect(events.filter((e) => e.startsWith('helm'))).toEqual([
+      `helm apply ${RELEASE}`, `helm applied ${RELEASE}`, `helm apply ${RELEASE}`, `helm applied ${RELEASE}`,
+    ]);
+  });
+});
+
+describe('delete and DELETE_COMPLETE', () => {
+  const deleting = () => spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'DELETE_IN_PROGRESS' });
+
+  it('delete uninstalls the release, even when Magnum never saved stack_id', async () => {
+    const { driver, events } = setup();
+    await driver.deleteCluster(spec({}, { stack_id: null, status: 'DELETE_IN_PROGRESS' }));
+    expect(events).toEqual([`helm remove ${releaseNameFor({ uuid: CLUSTER_UUID, name: 'k8s-cluster', stack_id: null })}`]);
+  });
+
+  it('refuses to answer status from an unsynced cache', async () => {
+    const { driver, state } = setup();
+    state.synced = { ok: false, reason: 'watch of Cluster not listed yet' };
+    await expect(driver.clusterStatus(deleting())).rejects.toMatchObject({ statusCode: 503 });
+  });
+
+  it('stays DELETE_IN_PROGRESS while the cache still holds the Cluster', async () => {
+    const { driver, events } = setup();
+    const res = await driver.clusterStatus(deleting());
+    expect(res.cluster.status).toBe('CREATE_IN_PROGRESS');
+    expect(events).toEqual([]);
+  });
+
+  it('stays DELETE_IN_PROGRESS when the fresh read still finds the Cluster', async () => {
+    const { driver, events, state } = setup();
+    state.clusterAbsent = true;
+    state.confirmAbsent = async () => false;
+    const res = await driver.clusterStatus(deleting());
+    expect(res.cluster.status).not.toBe('DELETE_COMPLETE');
+    expect(events).toEqual([`confirm absent ${RELEASE}`]);
+  });
+
+  it('never reports DELETE_COMPLETE when the fresh read fails, and keeps the secrets', async () => {
+    const { driver, events, state } = setup();
+    state.clusterAbsent = true;
+    state.confirmAbsent = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    await expect(driver.clusterStatus(deleting())).rejects.toThrow('ECONNREFUSED');
+    expect(events.some((e) => e.startsWith('delete secrets'))).toBe(false);
+  });
+
+  it('reports DELETE_COMPLETE after a confirmed absence, with the credential id, and deletes the secrets', async () => {
+    const { driver, events, state } = setup();
+    state.clusterAbsent = true;
+    const res = await driver.clusterStatus(deleting());
+    expect(res.cluster.status).toBe('DELETE_COMPLETE');
+    expect(res.application_credential_id).toBe('ac-123');
+    expect(events).toEqual([`confirm absent ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
+  });
+});
