@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configFromEnv, loadConfig } from '../../../src/config.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'mcs-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcs-config-'));
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

@@ -1,17 +1,20 @@
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
 import { startServer } from '../../../src/server.js';
 import { TOKEN, captureLogs } from '../../support/app.js';
 import { recordingDriver } from '../../support/fake-driver.js';
 import { minimalSpec } from '../../support/spec.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'mcs-tokens-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 function tokensFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'mcs-tokens-')), 'tokens');
+  const path = join(dir, 'tokens');
   writeFileSync(path, `# test\n${TOKEN}\n`);
   return path;
 }
