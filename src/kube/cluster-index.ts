@@ -1,0 +1,91 @@
+/**
+ * Which namespace and release hold a Magnum cluster, by uuid: learnt from the
+ * labels on each cluster's cloud-credentials secret (magnum-capi-helm labels
+ * them the same way, so its clusters are found too). Fed by one watch, so the
+ * health monitor's per-minute calls cost no API request.
+ */
+import { makeInformer, type KubeConfig, type V1Secret, CoreV1Api } from '@kubernetes/client-node';
+import type { ClusterIndex, ClusterLocation } from '../driver/ports.js';
+import { LABEL_CAPI_CLUSTER, LABEL_CLUSTER_UUID, LABEL_PROJECT } from './labels.js';
+
+const CREDENTIALS_SUFFIX = '-cloud-credentials';
+
+/** Pure: the location a secret tells of, or undefined when it is not a cluster's credentials. */
+export function locationOf(secret: V1Secret): ClusterLocation | undefined {
+  const meta = secret.metadata;
+  const labels = meta?.labels ?? {};
+  const uuid = labels[LABEL_CLUSTER_UUID];
+  const release = labels[LABEL_CAPI_CLUSTER];
+  if (!uuid || !release || !meta?.namespace || !meta.name?.endsWith(CREDENTIALS_SUFFIX)) return undefined;
+  return { uuid, release, namespace: meta.namespace, projectId: labels[LABEL_PROJECT] ?? null };
+}
+
+export class MemoryClusterIndex implements ClusterIndex {
+  protected readonly byUuid = new Map<string, ClusterLocation>();
+
+  put(secret: V1Secret): void {
+    const loc = locationOf(secret);
+    if (loc) this.byUuid.set(loc.uuid, loc);
+  }
+
+  drop(secret: V1Secret): void {
+    const loc = locationOf(secret);
+    if (loc && this.byUuid.get(loc.uuid)?.namespace === loc.namespace) this.byUuid.delete(loc.uuid);
+  }
+
+  lookup(uuid: string): ClusterLocation | undefined {
+    return this.byUuid.get(uuid);
+  }
+
+  all(): ClusterLocation[] {
+    return [...this.byUuid.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release));
+  }
+}
+
+export interface WatchedIndex extends ClusterIndex {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  synced(): boolean;
+}
+
+/** The index fed by a watch of labelled secrets in every namespace, restarted after errors. */
+export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) => void, retryMs = 2000): WatchedIndex {
+  const index = new MemoryClusterIndex();
+  const core = config.makeApiClient(CoreV1Api);
+  const selector = LABEL_CLUSTER_UUID;
+  const informer = makeInformer<V1Secret>(
+    config,
+    '/api/v1/secrets',
+    () => core.listSecretForAllNamespaces({ labelSelector: selector }),
+    selector,
+  );
+  let listed = false;
+  let stopped = false;
+  let healthy = false;
+  informer.on('add', (s) => index.put(s));
+  informer.on('update', (s) => index.put(s));
+  informer.on('delete', (s) => index.drop(s));
+  informer.on('connect', () => {
+    healthy = true;
+  });
+  informer.on('error', (err) => {
+    healthy = false;
+    onError(err);
+    if (!stopped) setTimeout(() => void informer.start().catch(onError), retryMs).unref();
+  });
+  return {
+    lookup: (uuid) => index.lookup(uuid),
+    all: () => index.all(),
+    synced: () => listed && healthy,
+    async start() {
+      stopped = false;
+      await informer.start();
+      listed = true;
+      healthy = true;
+    },
+    async stop() {
+      stopped = true;
+      await informer.stop();
+    },
+  };
+}
