@@ -1,0 +1,118 @@
+/**
+ * Magnum labels: resolution (cluster over template over site defaults) and
+ * typed parsing. magnum-capi-helm silently falls back to the default on a
+ * malformed value; we refuse it with 422, because a cluster that quietly
+ * ignores `boot_volume_size=NotANumber` surprises its owner later.
+ */
+import { InvalidLabel } from '../errors.js';
+import type { Labels } from './spec.js';
+
+const TRUE = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
+const FALSE = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+/** Names of OpenStack things (volume types, networks, zones): printable, no control characters. */
+const NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+
+function validCidr(s: string): boolean {
+  const m = CIDR.exec(s);
+  if (!m) return false;
+  if (m[1] === undefined) return true;
+  return [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+export class LabelReader {
+  constructor(
+    private readonly cluster: Labels,
+    private readonly template: Labels,
+    private readonly site: Labels,
+  ) {}
+
+  /** The raw value, trimmed: the cluster's label, else the template's, else the site default. */
+  raw(name: string): string | undefined {
+    const v = this.cluster[name] ?? this.template[name] ?? this.site[name];
+    return v === undefined ? undefined : v.trim();
+  }
+
+  /** The first of several names (new name first, then the old one) that is set. */
+  private first(names: readonly string[]): [string, string] | undefined {
+    for (const n of names) {
+      const v = this.raw(n);
+      if (v !== undefined && v !== '') return [n, v];
+    }
+    return undefined;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined || v === '') return fallback;
+    const lower = v.toLowerCase();
+    if (TRUE.has(lower)) return true;
+    if (FALSE.has(lower)) return false;
+    throw new InvalidLabel(name, 'boolean', v);
+  }
+
+  /** A non-negative decimal integer; `names` lists the new name before its old alias. */
+  int(names: string | readonly string[], fallback: number | undefined): number | undefined {
+    const hit = this.first(typeof names === 'string' ? [names] : names);
+    if (!hit) return fallback;
+    const [name, v] = hit;
+    if (!/^\d{1,9}$/.test(v)) throw new InvalidLabel(name, 'integer', v);
+    return Number(v);
+  }
+
+  str(names: string | readonly string[], fallback?: string): string | undefined {
+    const hit = this.first(typeof names === 'string' ? [names] : names);
+    if (!hit) return fallback;
+    const [name, v] = hit;
+    if (!NAME.test(v)) throw new InvalidLabel(name, 'a name without control characters', v);
+    return v;
+  }
+
+  /** One of a fixed set, compared case-insensitively, returned as the set spells it. */
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T | undefined;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T | undefined {
+    const v = this.raw(name);
+    if (v === undefined || v === '') return fallback;
+    const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+    if (!hit) throw new InvalidLabel(name, `one of ${allowed.join(', ')}`, v);
+    return hit;
+  }
+
+  pattern(name: string, re: RegExp, what: string, fallback?: string): string | undefined {
+    const v = this.raw(name);
+    if (v === undefined || v === '') return fallback;
+    if (!re.test(v)) throw new InvalidLabel(name, what, v);
+    return v;
+  }
+
+  cidr(name: string, fallback: string): string {
+    const v = this.raw(name);
+    if (v === undefined || v === '') return fallback;
+    if (!validCidr(v)) throw new InvalidLabel(name, 'a CIDR such as 10.0.0.0/24', v);
+    return v;
+  }
+
+  cidrList(name: string): string[] | undefined {
+    const v = this.raw(name);
+    if (v === undefined || v === '') return undefined;
+    const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = items.find((s) => !validCidr(s));
+    if (bad !== undefined || items.length === 0) throw new InvalidLabel(name, 'a comma-separated list of CIDRs', v);
+    return items;
+  }
+
+  /** A space-separated list of names; `names` lists the new name before its old alias. */
+  nameList(names: readonly string[]): string[] | undefined {
+    const hit = this.first(names);
+    if (!hit) return undefined;
+    const [name, v] = hit;
+    const items = v.split(/\s+/).filter((s) => s !== '');
+    if (items.some((s) => !NAME.test(s))) throw new InvalidLabel(name, 'a space-separated list of names', v);
+    return items;
+  }
+}
+
+export function labelReader(cluster: Labels, template: Labels, site: Labels): LabelReader {
+  return new LabelReader(cluster, template, site);
+}

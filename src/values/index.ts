@@ -1,0 +1,78 @@
+/**
+ * The translation: a spec plus site config to openstack-cluster values. Pure;
+ * refuses broken Magnum rules and malformed labels with typed 422 errors
+ * before anything is applied.
+ */
+import type { Config } from '../config.js';
+import { namespaceFor } from '../magnum/names.js';
+import type { Spec } from '../magnum/spec.js';
+import { addonToggleValues, cniValues, loadBalancerValues, storageClassValues } from './addons.js';
+import {
+  apiServerValues,
+  bootVolumeValues,
+  controlPlaneValues,
+  credentialValues,
+  etcdValues,
+  extraNetworkValues,
+  imageValues,
+  keystoneAuthValues,
+  networkingValues,
+} from './cluster.js';
+import { renderContext, type RenderContext } from './context.js';
+import { mergeAll, type Values } from './merge.js';
+import { nodeGroupValues } from './nodegroups.js';
+
+export type ChartValues = Values;
+
+export interface ValueLayers {
+  /** The project's charts-values/ files, below the generated values. */
+  base: Values[];
+  /** The operator's files from config.valuesOverlays, above them. */
+  overlays: Values[];
+}
+
+export interface ReleasePlan {
+  release: string;
+  namespace: string;
+  chart: { repo: string; name: string; version: string };
+  values: ChartValues;
+}
+
+/** Each concern in the order its keys appear in the document. */
+const CONCERNS: ((ctx: RenderContext) => Values)[] = [
+  imageValues,
+  credentialValues,
+  networkingValues,
+  apiServerValues,
+  controlPlaneValues,
+  nodeGroupValues,
+  etcdValues,
+  bootVolumeValues,
+  extraNetworkValues,
+  storageClassValues,
+  loadBalancerValues,
+  addonToggleValues,
+  keystoneAuthValues,
+  cniValues,
+];
+
+/** The generated values alone; `spec.cluster.stack_id` must already name the release. */
+export function toChartValues(spec: Spec, site: Config): ChartValues {
+  const release = spec.cluster.stack_id;
+  if (!release) throw new Error('toChartValues needs spec.cluster.stack_id (the release name)');
+  const ctx = renderContext(spec, site, release);
+  return mergeAll(CONCERNS.map((concern) => concern(ctx)));
+}
+
+export function planRelease(spec: Spec, site: Config, layers: ValueLayers): ReleasePlan {
+  const generated = toChartValues(spec, site);
+  const ctx = renderContext(spec, site, spec.cluster.stack_id!);
+  return {
+    release: ctx.release,
+    namespace: namespaceFor(spec.cluster.project_id, site.namespacePrefix),
+    chart: { repo: site.chart.repo, name: site.chart.name, version: ctx.chartVersion },
+    values: mergeAll([...layers.base, generated, ...layers.overlays]),
+  };
+}
+
+export { loadValueLayers } from './layers.js';

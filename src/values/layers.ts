@@ -1,0 +1,31 @@
+/**
+ * Reading the values layers from disk, at start-up: the project's base files
+ * in charts-values/ (sorted by name) and the operator's overlay files.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
+import type { Config } from '../config.js';
+import { ConfigError } from '../config.js';
+import type { ValueLayers } from './index.js';
+import type { Values } from './merge.js';
+
+async function readValuesFile(path: string, setting: string): Promise<Values> {
+  let doc: unknown;
+  try {
+    doc = loadYaml(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${setting}: ${path}: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError([`${setting}: ${path} must hold a YAML mapping`]);
+  return doc as Values;
+}
+
+export async function loadValueLayers(site: Config, projectRoot: string): Promise<ValueLayers> {
+  const dir = join(projectRoot, 'charts-values');
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const base = await Promise.all(names.map((n) => readValuesFile(join(dir, n), 'charts-values')));
+  const overlays = await Promise.all(site.valuesOverlays.map((p) => readValuesFile(p, 'valuesOverlays')));
+  return { base, overlays };
+}

@@ -1,0 +1,71 @@
+/**
+ * Worker node groups: one chart node group per non-master Magnum group, with
+ * autoscaling bounds when `auto_scaling_enabled`. Names are sanitised as the
+ * chart expects and checked for collisions, so two groups can never render
+ * one MachineDeployment.
+ */
+import { MagnumRuleViolation } from '../errors.js';
+import { derivedName, sanitise } from '../magnum/names.js';
+import { checkFlavor, checkNodeCounts, nodeCounts } from '../magnum/rules.js';
+import type { NodeGroup } from '../magnum/spec.js';
+import type { RenderContext } from './context.js';
+import type { Values } from './merge.js';
+
+/** The chart names node groups' resources after them; shorter names collide with its own suffixes. */
+const MIN_NAME = 3;
+export const MASTER_ROLE = 'master';
+
+export function workerGroups(groups: NodeGroup[]): NodeGroup[] {
+  return groups.filter((g) => g.role !== MASTER_ROLE);
+}
+
+function defaultWorker(groups: NodeGroup[]): NodeGroup | undefined {
+  return workerGroups(groups).find((g) => g.is_default);
+}
+
+export function checkNodeGroupNames(groups: NodeGroup[], release: string): void {
+  const byName = new Map<string, string>();
+  const byResource = new Map<string, string>();
+  groups.forEach((g, i) => {
+    if (g.role === MASTER_ROLE) return;
+    const name = sanitise(g.name);
+    const field = `nodegroups.${i}.name`;
+    if (name.length < MIN_NAME) {
+      throw new MagnumRuleViolation(`node group name ${JSON.stringify(g.name)} must have at least ${MIN_NAME} letters or digits`, field);
+    }
+    const clash = byName.get(name);
+    if (clash !== undefined) {
+      throw new MagnumRuleViolation(`node groups ${JSON.stringify(clash)} and ${JSON.stringify(g.name)} both become ${JSON.stringify(name)}; rename one`, field);
+    }
+    byName.set(name, g.name);
+    // Long names are cut to 63 characters: two groups may differ only past the cut.
+    const resource = derivedName(release, name);
+    const cut = byResource.get(resource);
+    if (cut !== undefined) {
+      throw new MagnumRuleViolation(`node groups ${JSON.stringify(cut)} and ${JSON.stringify(g.name)} both become MachineDeployment ${resource}; shorten one`, field);
+    }
+    byResource.set(resource, g.name);
+  });
+}
+
+export function nodeGroupValues(ctx: RenderContext): Values {
+  const { spec, site, labels, release } = ctx;
+  checkNodeGroupNames(spec.nodegroups, release);
+  const autoscale = labels.bool('auto_scaling_enabled', false);
+  const labelCounts = autoscale ? { min: labels.int('min_node_count', undefined), max: labels.int('max_node_count', undefined) } : { min: undefined, max: undefined };
+  const fallbackDefault = defaultWorker(spec.nodegroups);
+  const nodeGroups = spec.nodegroups.flatMap((g, i) => {
+    if (g.role === MASTER_ROLE) return [];
+    const field = `nodegroups.${i}`;
+    checkFlavor(g.flavor_id ?? spec.cluster.flavor_id, spec.resolved.flavors, site.limits, `${field}.flavor_id`);
+    const item: Values = { name: sanitise(g.name), machineFlavor: g.flavor_id ?? spec.cluster.flavor_id, machineCount: g.node_count };
+    if (autoscale) {
+      const counts = nodeCounts(g, g === fallbackDefault, labelCounts);
+      checkNodeCounts(g, counts, field);
+      // The chart treats any string as true, so `autoscale` is omitted rather than "false".
+      if (counts.min !== counts.max) Object.assign(item, { autoscale: 'true', machineCountMin: counts.min, machineCountMax: counts.max });
+    }
+    return [item];
+  });
+  return { nodeGroups };
+}

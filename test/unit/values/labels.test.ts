@@ -1,0 +1,149 @@
+/**
+ * Every label of the DESIGN.md table: its default, a template value, a
+ * cluster value overriding the template, and a malformed value refused with
+ * 422 naming the label.
+ */
+import { describe, expect, it } from 'vitest';
+import { InvalidLabel } from '../../../src/errors.js';
+import { at, render, specWith } from './helpers.js';
+
+interface Row {
+  label: string;
+  /** Where the label lands in the values. */
+  path: string;
+  default: unknown;
+  template: [string, unknown];
+  cluster: [string, unknown];
+  malformed?: [string, string];
+}
+
+const rows: Row[] = [
+  { label: 'monitoring_enabled', path: 'addons.monitoring.enabled', default: false, template: ['true', true], cluster: ['no', false], malformed: ['maybe', 'boolean'] },
+  { label: 'auto_healing_enabled', path: 'controlPlane.healthCheck.enabled', default: true, template: ['false', false], cluster: ['Yes', true], malformed: ['2', 'boolean'] },
+  { label: 'auto_healing_enabled', path: 'nodeGroupDefaults.healthCheck.enabled', default: true, template: ['off', false], cluster: ['on', true] },
+  { label: 'keystone_auth_enabled', path: 'authWebhook', default: undefined, template: ['true', 'k8s-keystone-auth'], cluster: ['false', undefined], malformed: ['enable', 'boolean'] },
+  { label: 'keystone_auth_enabled', path: 'addons.openstack.k8sKeystoneAuth.values.openstackAuthUrl', default: undefined, template: ['1', 'https://keystone.example.test/v3'], cluster: ['0', undefined] },
+  { label: 'octavia_provider', path: 'apiServer.loadBalancerProvider', default: 'amphora', template: ['ovn', 'ovn'], cluster: ['amphorav2', 'amphorav2'], malformed: ['ovn; rm -rf /', 'an Octavia provider name such as amphora or ovn'] },
+  { label: 'octavia_provider', path: 'addons.openstack.cloudConfig.LoadBalancer.lb-provider', default: 'amphora', template: ['ovn', 'ovn'], cluster: ['amphora', 'amphora'] },
+  { label: 'octavia_lb_algorithm', path: 'addons.openstack.cloudConfig.LoadBalancer.lb-method', default: 'ROUND_ROBIN', template: ['SOURCE_IP', 'SOURCE_IP'], cluster: ['least_connections', 'LEAST_CONNECTIONS'], malformed: ['FASTEST', 'one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP, SOURCE_IP_PORT'] },
+  { label: 'octavia_lb_healthcheck', path: 'addons.openstack.cloudConfig.LoadBalancer.create-monitor', default: true, template: ['false', false], cluster: ['true', true], malformed: ['sometimes', 'boolean'] },
+  { label: 'master_lb_floating_ip_enabled', path: 'apiServer.associateFloatingIP', default: true, template: ['false', false], cluster: ['true', true], malformed: ['public', 'boolean'] },
+  { label: 'api_master_lb_allowed_cidrs', path: 'apiServer.allowedCIDRs', default: undefined, template: ['10.0.0.0/8', ['10.0.0.0/8']], cluster: ['192.168.0.0/16, 203.0.113.7/32', ['192.168.0.0/16', '203.0.113.7/32']], malformed: ['10.0.0.0/33', 'a comma-separated list of CIDRs'] },
+  { label: 'fixed_subnet_cidr', path: 'clusterNetworking.internalNetwork.nodeCidr', default: '10.0.0.0/24', template: ['10.1.0.0/16', '10.1.0.0/16'], cluster: ['172.16.0.0/20', '172.16.0.0/20'], malformed: ['10.0.0/24', 'a CIDR such as 10.0.0.0/24'] },
+  { label: 'extra_network_names', path: 'nodeGroupDefaults.machineNetworking.ports', default: undefined, template: ['a', [{}, { network: { name: 'a' }, securityGroups: [] }]], cluster: ['b c', [{}, { network: { name: 'b' }, securityGroups: [] }, { network: { name: 'c' }, securityGroups: [] }]] },
+  { label: 'extra_network_name', path: 'nodeGroupDefaults.machineNetworking.ports.1.network.name', default: undefined, template: ['old', 'old'], cluster: ['older', 'older'] },
+  { label: 'boot_volume_type', path: 'controlPlane.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'], malformed: ['bad\u0001type', 'a name without control characters'] },
+  { label: 'boot_volume_type', path: 'nodeGroupDefaults.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'] },
+  { label: 'boot_volume_size', path: 'controlPlane.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50], malformed: ['NotANumber', 'integer'] },
+  { label: 'boot_volume_size', path: 'nodeGroupDefaults.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50] },
+  { label: 'etcd_blockdevice_size', path: 'etcd.blockDevice.size', default: undefined, template: ['10', 10], cluster: ['20', 20], malformed: ['-1', 'integer'] },
+  { label: 'etcd_volume_size', path: 'etcd.blockDevice.size', default: undefined, template: ['5', 5], cluster: ['8', 8], malformed: ['big', 'integer'] },
+  { label: 'csi_cinder_availability_zone', path: 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', default: 'nova', template: ['az1', 'az1'], cluster: ['az2', 'az2'] },
+  { label: 'csi_cinder_reclaim_policy', path: 'addons.openstack.csiCinder.defaultStorageClass.reclaimPolicy', default: 'Retain', template: ['Delete', 'Delete'], cluster: ['retain', 'Retain'], malformed: ['Recycle', 'one of Retain, Delete'] },
+  { label: 'csi_cinder_volume_binding_mode', path: 'addons.openstack.csiCinder.defaultStorageClass.volumeBindingMode', default: 'WaitForFirstConsumer', template: ['Immediate', 'Immediate'], cluster: ['waitforfirstconsumer', 'WaitForFirstConsumer'], malformed: ['Later', 'one of WaitForFirstConsumer, Immediate'] },
+  { label: 'csi_cinder_fstype', path: 'addons.openstack.csiCinder.defaultStorageClass.fstype', default: 'ext4', template: ['xfs', 'xfs'], cluster: ['ext3', 'ext3'], malformed: ['ext4 -o x', 'a filesystem type such as ext4 or xfs'] },
+  { label: 'csi_cinder_allow_volume_expansion', path: 'addons.openstack.csiCinder.defaultStorageClass.allowVolumeExpansion', default: true, template: ['false', false], cluster: ['true', true], malformed: ['grow', 'boolean'] },
+  { label: 'auto_scaling_enabled', path: 'nodeGroups.0.autoscale', default: undefined, template: ['false', undefined], cluster: ['true', 'true'], malformed: ['auto', 'boolean'] },
+  { label: 'min_node_count', path: 'nodeGroups.0.machineCountMin', default: undefined, template: ['1', undefined], cluster: ['1', 1], malformed: ['one', 'integer'] },
+  { label: 'max_node_count', path: 'nodeGroups.0.machineCountMax', default: undefined, template: ['3', undefined], cluster: ['6', 6], malformed: ['many', 'integer'] },
+];
+
+/** Labels that only act with autoscaling on; their rows switch it on at the cluster level. */
+const NEEDS_AUTOSCALING = new Set(['min_node_count', 'max_node_count']);
+
+function withLabels(template: Record<string, string>, cluster: Record<string, string>) {
+  return specWith((s) => {
+    s.cluster_template.labels = template;
+    s.cluster.labels = cluster;
+  });
+}
+
+describe.each(rows)('label $label → $path', (row) => {
+  const extra: Record<string, string> = NEEDS_AUTOSCALING.has(row.label) ? { auto_scaling_enabled: 'true' } : {};
+  // Bounds that differ from node_count make autoscaling visible in the values.
+  if (row.label === 'auto_scaling_enabled') extra.max_node_count = '5';
+  const template = (v: string) => ({ [row.label]: v });
+  const cluster = (v: string) => ({ ...extra, [row.label]: v });
+
+  it('default', () => {
+    const base = row.label === 'auto_scaling_enabled' ? {} : extra;
+    expect(at(render(withLabels({}, base)), row.path)).toEqual(row.default);
+  });
+
+  it('template value', () => {
+    // For min/max rows autoscaling stays off here, so a template bound alone changes nothing.
+    const values = render(withLabels(template(row.template[0]), {}));
+    expect(at(values, row.path)).toEqual(row.template[1]);
+  });
+
+  it('cluster value overrides the template', () => {
+    const values = render(withLabels(template(row.template[0]), cluster(row.cluster[0])));
+    expect(at(values, row.path)).toEqual(row.cluster[1]);
+  });
+
+  if (row.malformed) {
+    const [bad, expected] = row.malformed;
+    it(`malformed ${JSON.stringify(bad)} is a 422 naming the label`, () => {
+      const run = () => render(withLabels({}, cluster(bad)));
+      expect(run).toThrow(InvalidLabel);
+      expect(run).toThrow(`label ${row.label}: expected ${expected}, got ${JSON.stringify(bad)}`);
+    });
+  }
+});
+
+describe('label resolution', () => {
+  it('site defaults sit under template and cluster labels', () => {
+    const site = { labelDefaults: { monitoring_enabled: 'true', boot_volume_size: '30' } };
+    expect(at(render(withLabels({}, {}), site), 'addons.monitoring.enabled')).toBe(true);
+    expect(at(render(withLabels({ monitoring_enabled: 'false' }, {}), site), 'addons.monitoring.enabled')).toBe(false);
+    expect(at(render(withLabels({}, { boot_volume_size: '60' }), site), 'controlPlane.machineRootVolume.diskSize')).toBe(60);
+  });
+
+  it('new etcd label names win over their old aliases', () => {
+    const values = render(withLabels({ etcd_volume_size: '5', etcd_volume_type: 'old' }, { etcd_blockdevice_size: '9', etcd_blockdevice_volume_type: 'new' }));
+    expect(at(values, 'etcd.blockDevice')).toEqual({ size: 9, type: 'Volume', volumeType: 'new' });
+  });
+
+  it('a local etcd block device carries no volume settings', () => {
+    const values = render(withLabels({ etcd_blockdevice_size: '9', etcd_blockdevice_type: 'local', etcd_blockdevice_volume_type: 'x' }, {}));
+    expect(at(values, 'etcd.blockDevice')).toEqual({ size: 9, type: 'Local' });
+  });
+
+  it('ovn changes the default balancing algorithm', () => {
+    expect(at(render(withLabels({ octavia_provider: 'ovn' }, {})), 'addons.openstack.cloudConfig.LoadBalancer.lb-method')).toBe('SOURCE_IP_PORT');
+  });
+
+  it('capi_helm_chart_version is read from the template only', () => {
+    const spec = withLabels({}, { capi_helm_chart_version: '0.19.0', api_master_lb_allowed_cidrs: '10.0.0.0/8' });
+    expect(at(render(spec), 'apiServer.allowedCIDRs')).toEqual(['10.0.0.0/8']);
+  });
+});
+
+describe('chart versions', () => {
+  it.each([
+    ['0.23.9', 'allowedCidrs'],
+    ['0.24.0', 'allowedCIDRs'],
+    ['0.27.0', 'allowedCIDRs'],
+    ['1.0.0-rc.1', 'allowedCIDRs'],
+  ])('chart %s reads the allowed CIDRs from %s', (version, key) => {
+    const values = render(withLabels({ capi_helm_chart_version: version }, { api_master_lb_allowed_cidrs: '10.0.0.0/8' }));
+    expect(at(values, `apiServer.${key}`)).toEqual(['10.0.0.0/8']);
+    expect(Object.keys(at(values, 'apiServer') as object)).toHaveLength(4);
+  });
+
+  it.each([
+    ['0.19.2', true],
+    ['0.20.0', false],
+  ])('chart %s has the dashboard addon: %s', (version, has) => {
+    const values = render(withLabels({ capi_helm_chart_version: version }, { kube_dashboard_enabled: 'false' }));
+    expect(at(values, 'addons.kubernetesDashboard')).toEqual(has ? { enabled: false } : undefined);
+  });
+
+  it('still refuses a malformed dashboard label on charts without the addon', () => {
+    expect(() => render(withLabels({}, { kube_dashboard_enabled: 'hmm' }))).toThrow('label kube_dashboard_enabled: expected boolean, got "hmm"');
+  });
+
+  it('refuses a chart version that is not a version', () => {
+    expect(() => render(withLabels({ capi_helm_chart_version: '0.27.0; rm -rf /' }, {}))).toThrow(InvalidLabel);
+  });
+});
