@@ -37,7 +37,17 @@ export function namespaceFor(projectId: string, prefix: string): string {
   return `${prefix}-${projectId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, MAX_NAME).replace(/-+$/, '');
 }
 
-/** `<release>-<component>` as the chart names it: lower-cased, cut to 63, no trailing `-`. */
+/** Helm's `trimSuffix "-"` removes one dash, not a run of them. */
+function trimOneDash(s: string): string {
+  return s.endsWith('-') ? s.slice(0, -1) : s;
+}
+
+/** `<release>-<component>` exactly as the chart's componentName helper: `trunc 63 | trimSuffix "-"`. */
 export function derivedName(release: string, component: string): string {
-  return `${release}-${component}`.toLowerCase().slice(0, MAX_NAME).replace(/-+$/, '');
+  return trimOneDash(`${release}-${component}`.slice(0, MAX_NAME));
+}
+
+/** The Cluster and OpenStackCluster name, as the chart's clusterName helper. */
+export function clusterName(release: string): string {
+  return trimOneDash(release.slice(0, MAX_NAME));
 }

@@ -1,0 +1,81 @@
+/**
+ * Every key the driver writes must be one the openstack-cluster chart reads.
+ * The chart has no values schema and ignores unknown keys silently (a typo
+ * such as `allowedCidrs` simply does nothing), so this walks the generated
+ * values against the chart's own values.yaml. A key the chart documents only
+ * in a comment (e.g. `allowedCIDRs`) counts when its comment is there.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config.js';
+import { Spec } from '../../../src/magnum/spec.js';
+import { loadValueLayers, planRelease } from '../../../src/values/index.js';
+import { fixture } from './helpers.js';
+
+const REF = join(import.meta.dirname, '../../../../shared/reference/capi-helm-charts');
+const ROOT = join(import.meta.dirname, '../../..');
+const chartText = readFileSync(join(REF, 'openstack-cluster-values.yaml'), 'utf8');
+const addonsText = readFileSync(join(REF, 'cluster-addons-values.yaml'), 'utf8');
+const chart = load(chartText) as Record<string, unknown>;
+chart.addons = { ...(chart.addons as object), ...(load(addonsText) as object) };
+
+/** Maps whose keys are data, not chart settings: anything below them is passed through. */
+const FREE_FORM = ['addons.openstack.cloudConfig', 'addons.openstack.k8sKeystoneAuth.values', 'nodeGroupDefaults.machineNetworking.ports'];
+/** List items checked against the chart's template for them. */
+const ITEM_TEMPLATES: Record<string, string> = {
+  nodeGroups: 'nodeGroupDefaults',
+  'addons.openstack.csiCinder.additionalStorageClasses': 'addons.openstack.csiCinder.defaultStorageClass',
+};
+/** Keys a node group item has beyond the defaults, documented in the chart's nodeGroups example. */
+const NODE_GROUP_ITEM_KEYS = ['name', 'machineCount', 'machineCountMin', 'machineCountMax'];
+
+function node(path: string): unknown {
+  if (path === '') return chart;
+  return path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], chart);
+}
+
+function documentedInComment(key: string): boolean {
+  return new RegExp(`^\\s*#\\s*${key}\\b`, 'm').test(chartText) || new RegExp(`^\\s*#\\s*${key}\\b`, 'm').test(addonsText);
+}
+
+function unknownKeys(values: unknown, path: string, chartPath: string, out: string[]): void {
+  if (FREE_FORM.includes(path)) return;
+  if (Array.isArray(values)) {
+    const template = ITEM_TEMPLATES[path];
+    if (!template) return;
+    for (const item of values) {
+      for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+        if (template === 'nodeGroupDefaults' && NODE_GROUP_ITEM_KEYS.includes(k)) continue;
+        walkKey(v, `${path}[].${k}`, `${template}.${k}`, k, out);
+      }
+    }
+    return;
+  }
+  if (typeof values !== 'object' || values === null) return;
+  for (const [k, v] of Object.entries(values)) walkKey(v, path ? `${path}.${k}` : k, chartPath ? `${chartPath}.${k}` : k, k, out);
+}
+
+function walkKey(value: unknown, path: string, chartPath: string, key: string, out: string[]): void {
+  const parent = node(chartPath.split('.').slice(0, -1).join('.'));
+  const known = (parent !== null && typeof parent === 'object' && key in parent) || documentedInComment(key);
+  if (!known) out.push(path);
+  else unknownKeys(value, path.replace(/\[\]/g, ''), chartPath, out);
+}
+
+describe('generated keys exist in the chart (0.27.0)', () => {
+  it.each(['default', 'addons', 'networking', 'storage', 'autoscaling'])('%s', async (name) => {
+    const site = parseConfig({});
+    const plan = planRelease(Spec.parse(fixture(name)), site, await loadValueLayers(site, ROOT));
+    const out: string[] = [];
+    unknownKeys(plan.values, '', '', out);
+    expect(out).toEqual([]);
+  });
+
+  it('catches a misspelt key (the guard itself works)', () => {
+    const out: string[] = [];
+    unknownKeys({ apiServer: { allowedCidrs: ['10.0.0.0/8'] }, nodeGroups: [{ name: 'x', machineFlavour: 'm1' }] }, '', '', out);
+    expect(out).toEqual(['apiServer.allowedCidrs', 'nodeGroups[].machineFlavour']);
+  });
+});
