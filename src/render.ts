@@ -1,9 +1,13 @@
-/** Dry-run rendering shared by the CLI and `POST /v1/values`. */
+/** Dry-run rendering for the CLI: the same planner the service uses, changing nothing. */
 import type { RenderResponse } from './api/schemas.js';
 import type { Config } from './config.js';
-import { NotImplemented } from './errors.js';
+import { releaseNameFor } from './driver/release-name.js';
 import type { Spec } from './magnum/spec.js';
+import { createPlanner } from './planner.js';
 
-export async function renderSpec(_spec: Spec, _config: Config): Promise<RenderResponse> {
-  throw new NotImplemented('values rendering is not built yet');
+export async function renderSpec(spec: Spec, config: Config): Promise<RenderResponse> {
+  const planner = await createPlanner(config);
+  const named: Spec = { ...spec, cluster: { ...spec.cluster, stack_id: releaseNameFor(spec.cluster) } };
+  const plan = planner.plan(named);
+  return { ...plan, helm_args: planner.helmArgs(plan) };
 }

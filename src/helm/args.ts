@@ -1,0 +1,60 @@
+/**
+ * argv for each helm command, as pure functions (tested by table). Release
+ * and namespace names are checked here too, so nothing user-shaped can be
+ * taken by helm for a flag.
+ */
+import { InvalidInput } from '../errors.js';
+import type { ChartRef, ReleaseRef } from './types.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
+
+export function checkRef(ref: ReleaseRef): void {
+  if (!DNS_LABEL.test(ref.release)) throw new InvalidInput(`release name ${JSON.stringify(ref.release)} is not a valid helm release name`, 'cluster.stack_id');
+  if (!NAMESPACE.test(ref.namespace)) throw new InvalidInput(`namespace ${JSON.stringify(ref.namespace)} is not a valid namespace`, 'cluster.project_id');
+}
+
+function chartArgs(chart: ChartRef, archive?: string): string[] {
+  if (archive) return [archive];
+  if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
+  return chart.repo ? [chart.name, '--repo', chart.repo, '--version', chart.version] : [chart.name];
+}
+
+/** `archive` is the cached chart archive when there is one. */
+export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeconds: number, archive?: string): string[] {
+  checkRef(ref);
+  return [
+    'upgrade', ref.release, ...chartArgs(chart, archive),
+    '--install',
+    '--history-max', '10',
+    '--output', 'json',
+    '--timeout', `${timeoutSeconds}s`,
+    '--namespace', ref.namespace,
+    '--values', '-',
+  ];
+}
+
+export function templateArgs(ref: ReleaseRef, chart: ChartRef, archive?: string): string[] {
+  checkRef(ref);
+  return ['template', ref.release, ...chartArgs(chart, archive), '--namespace', ref.namespace, '--values', '-'];
+}
+
+export function uninstallArgs(ref: ReleaseRef, timeoutSeconds: number): string[] {
+  checkRef(ref);
+  return ['uninstall', ref.release, '--namespace', ref.namespace, '--timeout', `${timeoutSeconds}s`];
+}
+
+export function historyArgs(ref: ReleaseRef): string[] {
+  checkRef(ref);
+  return ['history', ref.release, '--namespace', ref.namespace, '--output', 'json', '--max', '20'];
+}
+
+export function rollbackArgs(ref: ReleaseRef, revision: number, timeoutSeconds: number): string[] {
+  checkRef(ref);
+  return ['rollback', ref.release, String(revision), '--namespace', ref.namespace, '--timeout', `${timeoutSeconds}s`, '--history-max', '10'];
+}
+
+export function pullArgs(chart: ChartRef, destination: string): string[] {
+  return ['pull', ...chartArgs(chart), '--destination', destination];
+}

@@ -1,0 +1,50 @@
+/**
+ * Chart archives, pulled once per (repo, name, version) and reused: a status
+ * storm or a batch of creates does not fetch the chart per operation.
+ * Concurrent callers for the same chart share one pull.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pullArgs } from './args.js';
+import { runHelm } from './run.js';
+import type { ChartRef } from './types.js';
+
+export class ChartCache {
+  private readonly inFlight = new Map<string, Promise<string>>();
+  pulls = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly binary: string,
+  ) {}
+
+  private keyOf(chart: ChartRef): string {
+    return createHash('sha256').update(`${chart.repo}\n${chart.name}\n${chart.version}`).digest('hex').slice(0, 24);
+  }
+
+  /** The archive path for a repository chart; undefined for a local chart (no repo). */
+  async archive(chart: ChartRef): Promise<string | undefined> {
+    if (!chart.repo) return undefined;
+    const key = this.keyOf(chart);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetch(chart, join(this.dir, key));
+      this.inFlight.set(key, pending);
+      // A failed pull is not cached: the next operation tries again.
+      pending.catch(() => this.inFlight.delete(key));
+    }
+    return pending;
+  }
+
+  private async fetch(chart: ChartRef, dest: string): Promise<string> {
+    await mkdir(dest, { recursive: true });
+    const existing = (await readdir(dest)).find((f) => f.endsWith('.tgz'));
+    if (existing) return join(dest, existing);
+    this.pulls++;
+    await runHelm(pullArgs(chart, dest), { binary: this.binary });
+    const pulled = (await readdir(dest)).find((f) => f.endsWith('.tgz'));
+    if (!pulled) throw new Error(`helm pull left no archive in ${dest}`);
+    return join(dest, pulled);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Applying and removing releases: serialised per release with a global bound,
+ * and a release left pending by a crash is recovered before the next
+ * operation instead of failing with "another operation is in progress".
+ */
+import type { Logger } from 'pino';
+import type { ReleasePlan, Releases } from '../driver/ports.js';
+import { decideRecovery } from './recovery.js';
+import { ReleaseQueue } from './release-queue.js';
+import type { Helm, ReleaseRef } from './types.js';
+
+export interface ReleaseManager extends Releases {
+  queue: ReleaseQueue;
+  /** Recoveries done since start, by kind, for metrics and tests. */
+  recoveries: { rollback: number; uninstall: number };
+}
+
+export function createReleaseManager(helm: Helm, concurrency: number, log?: Logger): ReleaseManager {
+  const queue = new ReleaseQueue(concurrency);
+  const recoveries = { rollback: 0, uninstall: 0 };
+  const key = (ref: ReleaseRef) => `${ref.namespace}/${ref.release}`;
+
+  async function recover(ref: ReleaseRef): Promise<void> {
+    const action = decideRecovery(await helm.history(ref));
+    if (action.kind === 'none') return;
+    log?.warn({ release: key(ref), action }, 'recovering a release left pending by an interrupted helm');
+    if (action.kind === 'rollback') {
+      await helm.rollback(ref, action.revision);
+      recoveries.rollback++;
+    } else {
+      await helm.uninstall(ref);
+      recoveries.uninstall++;
+    }
+  }
+
+  return {
+    queue,
+    recoveries,
+    apply: (plan: ReleasePlan) =>
+      queue.run(key(plan), async () => {
+        await recover(plan);
+        const info = await helm.upgradeInstall(plan);
+        return { revision: info.revision };
+      }),
+    remove: (ref: ReleaseRef) =>
+      queue.run(key(ref), async () => {
+        // A pending release cannot be uninstalled cleanly either.
+        await recover(ref);
+        return helm.uninstall(ref);
+      }),
+  };
+}

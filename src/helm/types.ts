@@ -1,0 +1,57 @@
+/** The helm operations the sidecar uses, as typed input and output. */
+
+export interface ReleaseRef {
+  release: string;
+  namespace: string;
+}
+
+/** `repo` empty means `name` is a local chart directory or archive. */
+export interface ChartRef {
+  repo: string;
+  name: string;
+  version: string;
+}
+
+export interface UpgradeRequest extends ReleaseRef {
+  chart: ChartRef;
+  values: Record<string, unknown>;
+}
+
+/** Helm's release states that matter to us; anything else is `other`. */
+export type ReleaseStatus =
+  | 'deployed'
+  | 'failed'
+  | 'pending-install'
+  | 'pending-upgrade'
+  | 'pending-rollback'
+  | 'uninstalling'
+  | 'superseded'
+  | 'uninstalled'
+  | 'unknown';
+
+export interface ReleaseRevision {
+  revision: number;
+  status: ReleaseStatus;
+  chart: string;
+}
+
+export interface ReleaseInfo extends ReleaseRef {
+  revision: number;
+  status: ReleaseStatus;
+}
+
+export interface HelmVersion {
+  major: number;
+  full: string;
+}
+
+/** One method per helm command; each builds argv, runs helm, parses the answer. */
+export interface Helm {
+  upgradeInstall(req: UpgradeRequest): Promise<ReleaseInfo>;
+  /** `existed: false` when helm says the release was not found. */
+  uninstall(ref: ReleaseRef): Promise<{ existed: boolean }>;
+  history(ref: ReleaseRef): Promise<ReleaseRevision[]>;
+  rollback(ref: ReleaseRef, revision: number): Promise<void>;
+  template(req: UpgradeRequest): Promise<string>;
+  version(): Promise<HelmVersion>;
+}
