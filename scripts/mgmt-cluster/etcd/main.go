@@ -1,0 +1,13 @@
+// etcd for the project's local management cluster, built from the etcd
+// server module.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+	etcdmain.Main(os.Args)
+}
