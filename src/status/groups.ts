@@ -1,0 +1,67 @@
+/**
+ * The state of each node group as Cluster API shows it: the control plane
+ * from its KubeadmControlPlane, a worker group from its MachineDeployment and
+ * Machines. Pure; unknown phases are Pending, never Failed.
+ */
+import { derivedName, sanitise } from '../magnum/names.js';
+import type { NodeGroup } from '../magnum/spec.js';
+import { COND, LABEL, type GroupState } from './vocabulary.js';
+import { isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
+
+export interface GroupView {
+  state: GroupState;
+  /** Why it is not Ready, for status_reason. */
+  reason: string | null;
+  /** Replicas Cluster API aims for (the autoscaler may have changed them). */
+  desired?: number;
+  addresses: string[];
+}
+
+const CONTROL_PLANE_READY = [COND.MachinesReady, COND.Ready, COND.EtcdClusterHealthy, COND.ControlPlaneComponentsHealthy] as const;
+
+export function controlPlaneMachines(objects: ClusterObjects): CapiObject[] {
+  return objects.machines.filter((m) => m.metadata?.labels?.[LABEL.controlPlane] !== undefined || m.metadata?.labels?.[LABEL.component] === 'control-plane');
+}
+
+export function groupMachines(objects: ClusterObjects, group: string): CapiObject[] {
+  const name = sanitise(group);
+  return objects.machines.filter((m) => m.metadata?.labels?.[LABEL.nodeGroup] === name && m.metadata?.labels?.[LABEL.component] === 'worker');
+}
+
+export function controlPlaneView(objects: ClusterObjects): GroupView {
+  const kcp = objects.controlPlane;
+  const machines = controlPlaneMachines(objects);
+  const addresses = machineAddresses(machines);
+  if (!kcp) return { state: 'Absent', reason: 'control plane not created yet', addresses };
+  const r = replicas(kcp);
+  const waiting = unmet(kcp, CONTROL_PLANE_READY);
+  const settled = r.desired !== undefined && r.desired === r.current && r.current === r.updated && r.updated === r.ready;
+  const desired = r.desired;
+  if (waiting.length === 0 && settled) return { state: 'Ready', reason: null, desired, addresses };
+  const failure = machines.map(machineFailure).find(Boolean);
+  const counts = `${r.ready ?? 0}/${r.desired ?? '?'} machines ready`;
+  const reason = `control plane: ${counts}${waiting.length ? `; waiting on ${waiting.join(', ')}` : ''}${failure ? `; ${failure}` : ''}`;
+  return { state: 'Pending', reason, ...(desired !== undefined ? { desired } : {}), addresses };
+}
+
+export function workerView(objects: ClusterObjects, release: string, group: NodeGroup): GroupView {
+  const name = derivedName(release, sanitise(group.name));
+  const md = objects.machineDeployments.find((d) => d.metadata?.name === name);
+  const machines = groupMachines(objects, group.name);
+  const addresses = machineAddresses(machines);
+  if (!md) {
+    // A deleted MachineDeployment vanishes at once while its Machines drain.
+    if (machines.length > 0) return { state: 'Pending', reason: `node group ${group.name}: ${machines.length} machines still deleting`, addresses };
+    return { state: 'Absent', reason: `node group ${group.name}: MachineDeployment ${name} not found`, addresses };
+  }
+  const desired = num(md.spec?.replicas);
+  const phase = str(md.status?.phase);
+  const failure = machines.map(machineFailure).find(Boolean);
+  if (phase === 'Running' && !failure) return { state: 'Ready', reason: null, ...(desired !== undefined ? { desired } : {}), addresses };
+  if (phase === 'Failed') {
+    return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...(desired !== undefined ? { desired } : {}), addresses };
+  }
+  const r = replicas(md);
+  const detail = failure ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));
+  return { state: 'Pending', reason: `node group ${group.name}: ${r.ready ?? 0}/${desired ?? '?'} machines ready; ${detail}`, ...(desired !== undefined ? { desired } : {}), addresses };
+}

@@ -1,0 +1,113 @@
+/**
+ * The Cluster API objects the status code reads, as loose typed shapes (the
+ * cache holds whatever the API server serves), and readers that treat
+ * v1beta1 and v1beta2 alike.
+ */
+import { V1BETA2_EQUIVALENT } from './vocabulary.js';
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason?: string;
+  message?: string;
+  severity?: string;
+  lastTransitionTime?: string;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  deletionTimestamp?: string | Date;
+  creationTimestamp?: string | Date;
+}
+
+export interface CapiObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & {
+    conditions?: Condition[];
+    deprecated?: { v1beta1?: { conditions?: Condition[]; updatedReplicas?: number; readyReplicas?: number } };
+  };
+}
+
+/** Every object of one Magnum cluster, as the watch cache holds them. */
+export interface ClusterObjects {
+  cluster?: CapiObject | undefined;
+  openstackCluster?: CapiObject | undefined;
+  controlPlane?: CapiObject | undefined;
+  machineDeployments: CapiObject[];
+  machines: CapiObject[];
+  addons: CapiObject[];
+}
+
+export const NO_OBJECTS: ClusterObjects = { machineDeployments: [], machines: [], addons: [] };
+
+function isV1beta2(obj: CapiObject): boolean {
+  return obj.apiVersion?.endsWith('/v1beta2') ?? false;
+}
+
+/** A v1beta1 condition by type, from wherever this object's version keeps it. */
+export function condition(obj: CapiObject | undefined, type: string): Condition | undefined {
+  if (!obj?.status) return undefined;
+  if (!isV1beta2(obj)) return obj.status.conditions?.find((c) => c.type === type);
+  const legacy = obj.status.deprecated?.v1beta1?.conditions?.find((c) => c.type === type);
+  if (legacy) return legacy;
+  const equivalent = V1BETA2_EQUIVALENT[type];
+  return equivalent ? obj.status.conditions?.find((c) => c.type === equivalent) : undefined;
+}
+
+export function isTrue(obj: CapiObject | undefined, type: string): boolean {
+  return condition(obj, type)?.status === 'True';
+}
+
+/** Conditions that are not True, as `Type (Reason: message)`, for reasons shown to users. */
+export function unmet(obj: CapiObject | undefined, types: readonly string[]): string[] {
+  return types
+    .filter((t) => !isTrue(obj, t))
+    .map((t) => {
+      const c = condition(obj, t);
+      const detail = [c?.reason, c?.message].filter(Boolean).join(': ');
+      return detail ? `${t} (${detail})` : t;
+    });
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Replicas counts of a control plane or deployment, whichever version serves it. */
+export function replicas(obj: CapiObject | undefined) {
+  const s = obj?.status ?? {};
+  return {
+    desired: num(obj?.spec?.replicas),
+    current: num(s.replicas),
+    updated: num(s.updatedReplicas) ?? num(s.upToDateReplicas) ?? num(s.deprecated?.v1beta1?.updatedReplicas),
+    ready: num(s.deprecated?.v1beta1?.readyReplicas) ?? num(s.readyReplicas),
+  };
+}
+
+export function machineAddresses(machines: CapiObject[]): string[] {
+  const out: string[] = [];
+  for (const m of machines) {
+    const addresses = (m.status?.addresses ?? []) as { type?: string; address?: string }[];
+    const pick = addresses.find((a) => a.type === 'ExternalIP') ?? addresses.find((a) => a.type === 'InternalIP');
+    if (pick?.address) out.push(pick.address);
+  }
+  return out.sort();
+}
+
+/** A Machine's own failure, as CAPI v1beta1 reports it. */
+export function machineFailure(m: CapiObject): string | undefined {
+  const reason = str(m.status?.failureReason);
+  const message = str(m.status?.failureMessage);
+  if (!reason && !message) return undefined;
+  return `machine ${m.metadata?.name}: ${[reason, message].filter(Boolean).join(': ')}`;
+}
