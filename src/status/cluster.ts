@@ -118,6 +118,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     nodegroups.push(entry);
   }
   const groupsInProgress = nodegroups.some((n) => n.status.endsWith('_IN_PROGRESS'));
+  const groupsFailed = nodegroups.some((n) => n.status.endsWith('_FAILED'));
 
   const endpoint = capi?.spec?.controlPlaneEndpoint as { host?: string; port?: number } | undefined;
   const apiAddress = endpoint?.host && endpoint.port ? `https://${endpoint.host}:${endpoint.port}` : cluster.api_address ?? null;
@@ -139,7 +140,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
   } else if (op === 'CREATE' || op === 'UPDATE') {
     const inProgress = status?.endsWith('_IN_PROGRESS') ?? false;
     const addons = addonProblem(objects.addons, now, options.addonUnknownGraceSeconds);
-    if (capi && allReady() && !groupsInProgress && addons.failed === null && addons.waiting === null) {
+    if (capi && allReady() && !groupsInProgress && !groupsFailed && addons.failed === null && addons.waiting === null) {
       // Ready: completes an operation in progress, and recovers one that had failed.
       status = `${op}_COMPLETE`;
       reason = null;

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { Spec, type ClusterStatus, type SpecInput } from '../../../src/magnum/spec.js';
+import { computeStatus } from '../../../src/status/cluster.js';
+import { NO_OBJECTS, type ClusterObjects } from '../../../src/status/objects.js';
+import { minimalSpec } from '../../support/spec.js';
+import { RELEASE, addon, cluster, cond, kcp, machine, md, osc, readyObjects } from './builders.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const OPTIONS = { addonUnknownGraceSeconds: 600, defaultCreateTimeoutMinutes: 60 };
+
+type NG = NonNullable<SpecInput['nodegroups']>[number];
+
+function spec(status: ClusterStatus, groups: Partial<Record<string, Partial<NG>>> = {}, extra: Partial<SpecInput['cluster']> = {}, added: NG[] = []): Spec {
+  const s = minimalSpec();
+  s.cluster = { ...s.cluster, status, stack_id: RELEASE, updated_at: '2026-06-01T11:30:00', ...extra };
+  s.nodegroups = [...(s.nodegroups ?? []).map((g) => ({ ...g, status, ...(groups[g.name] ?? {}) })), ...added];
+  return Spec.parse(s);
+}
+
+function run(s: Spec, objects: ClusterObjects, absenceConfirmed = false) {
+  return computeStatus({ spec: s, release: RELEASE, objects, now: NOW, absenceConfirmed, options: OPTIONS });
+}
+
+const gpu = (status: ClusterStatus): NG => ({ uuid: 'gpu-uuid', name: 'gpu', role: 'worker', node_count: 1, is_default: false, labels: {}, status });
+
+describe('cluster transitions', () => {
+  it.each<[string, Spec, ClusterObjects, ClusterStatus, RegExp | null]>([
+    ['create: no Cluster yet', spec('CREATE_IN_PROGRESS'), NO_OBJECTS, 'CREATE_IN_PROGRESS', /waiting for the Cluster object/],
+    ['create: infrastructure not ready, with CAPO\'s words', spec('CREATE_IN_PROGRESS'),
+      readyObjects({ cluster: cluster([cond('InfrastructureReady', 'False', { reason: 'NetworkReconcileFailed' })]), openstackCluster: osc(false, { conditions: [cond('Ready', 'False', { reason: 'LoadBalancerFailed', message: 'quota exceeded for load balancers' })] }) }),
+      'CREATE_IN_PROGRESS', /OpenStackCluster Ready \(LoadBalancerFailed: quota exceeded for load balancers\)/],
+    ['create: everything ready', spec('CREATE_IN_PROGRESS'), readyObjects(), 'CREATE_COMPLETE', null],
+    ['create: ready but an addon still installing', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('cni-calico', 'Installing')] }), 'CREATE_IN_PROGRESS', /addon demo-abcdefghij23-cni-calico: Installing/],
+    ['create: an addon failed', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'chart not found' })] }), 'CREATE_FAILED', /addon demo-abcdefghij23-csi-cinder failed: chart not found/],
+    ['create: addon Unknown within the grace period', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('cni-calico', 'Unknown', { conditions: [cond('Ready', 'Unknown', { lastTransitionTime: '2026-06-01T11:55:00Z' })] })] }), 'CREATE_IN_PROGRESS', /Unknown/],
+    ['create: addon Unknown past the grace period', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('cni-calico', 'Unknown', { conditions: [cond('Ready', 'Unknown', { lastTransitionTime: '2026-06-01T11:00:00Z' })] })] }), 'CREATE_FAILED', /Unknown for 3600s/],
+    ['create: no progress past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE_FAILED', /timed out after 60 minutes; last seen: control plane: 0\/1 machines ready/],
+    ['create: the site default timeout applies when Magnum sends none', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:30:00', create_timeout: null }), NO_OBJECTS, 'CREATE_FAILED', /timed out after 60 minutes; last seen: waiting for the Cluster object/],
+    ['create: a worker group failed', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Failed', 2, [cond('Ready', 'False', { message: 'no valid host' })])] }), 'CREATE_FAILED', /node group default-worker: Ready \(no valid host\)/],
+    ['create: an unrecognised phase is not a failure', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Hibernating')] }), 'CREATE_IN_PROGRESS', /default-worker/],
+    ['recovery: CREATE_FAILED turns ready', spec('CREATE_FAILED'), readyObjects(), 'CREATE_COMPLETE', null],
+    ['recovery: UPDATE_FAILED turns ready', spec('UPDATE_FAILED'), readyObjects(), 'UPDATE_COMPLETE', null],
+    ['update: complete', spec('UPDATE_IN_PROGRESS'), readyObjects(), 'UPDATE_COMPLETE', null],
+    ['resize: the group is still scaling', spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'UPDATE_COMPLETE' } }), readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 4)] }), 'UPDATE_IN_PROGRESS', /default-worker: 0\/4 machines ready/],
+    ['upgrade: control plane rolling', spec('UPDATE_IN_PROGRESS'), readyObjects({ controlPlane: kcp({ replicas: 3, updated: 1, ready: 3, version: 'v1.30.2' }) }), 'UPDATE_IN_PROGRESS', /control plane: 3\/3 machines ready/],
+    ['delete: Cluster still there', spec('DELETE_IN_PROGRESS'), readyObjects(), 'DELETE_IN_PROGRESS', /deleting/],
+    ['delete: gone from the cache, not yet confirmed', spec('DELETE_IN_PROGRESS'), NO_OBJECTS, 'DELETE_IN_PROGRESS', /confirming the Cluster is gone/],
+    ['OpenStackCluster failure reason surfaces', spec('CREATE_IN_PROGRESS'), readyObjects({ cluster: cluster([cond('InfrastructureReady', 'False')]), openstackCluster: osc(false, { failureReason: 'CreateError', failureMessage: 'Neutron 409: network has ports' }) }), 'CREATE_IN_PROGRESS', /OpenStackCluster: CreateError: Neutron 409: network has ports/],
+    ['a complete cluster stays complete when things wobble', spec('CREATE_COMPLETE'), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE_COMPLETE', null],
+  ])('%s', (_name, s, objects, status, reason) => {
+    const out = run(s, objects);
+    expect(out.response.cluster.status).toBe(status);
+    if (reason) expect(out.response.cluster.status_reason).toMatch(reason);
+    else expect(out.response.cluster.status_reason).toBeNull();
+  });
+
+  it('delete completes only with a confirmed absence', () => {
+    expect(run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, true).response.cluster.status).toBe('DELETE_COMPLETE');
+    expect(run(spec('DELETE_IN_PROGRESS'), readyObjects(), true).response.cluster.status).toBe('DELETE_IN_PROGRESS');
+    expect(run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, false).clusterAbsent).toBe(true);
+  });
+});
+
+describe('node groups', () => {
+  it('complete with the cluster, carrying addresses and counts', () => {
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects());
+    expect(out.response.nodegroups).toEqual([
+      { name: 'default-master', status: 'CREATE_COMPLETE', status_reason: null, node_count: 1, node_addresses: ['10.0.0.5'] },
+      { name: 'default-worker', status: 'CREATE_COMPLETE', status_reason: null, node_count: 2, node_addresses: ['10.0.0.6', '10.0.0.7'] },
+    ]);
+    expect(out.response.cluster).toMatchObject({ api_address: 'https://203.0.113.10:6443', coe_version: 'v1.31.4', master_addresses: ['10.0.0.5'], node_addresses: ['10.0.0.6', '10.0.0.7'] });
+  });
+
+  it('node_count follows the MachineDeployment (the autoscaler\'s changes reach Magnum)', () => {
+    const out = run(spec('CREATE_COMPLETE'), readyObjects({ machineDeployments: [md('default-worker', 'Running', 5)] }));
+    expect(out.response.nodegroups.find((n) => n.name === 'default-worker')?.node_count).toBe(5);
+  });
+
+  it('a new group completes once its MachineDeployment runs, and holds the cluster until then', () => {
+    const pending = run(spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'CREATE_COMPLETE' } }, {}, [gpu('CREATE_IN_PROGRESS')]), readyObjects());
+    expect(pending.response.nodegroups.find((n) => n.name === 'gpu')).toMatchObject({ status: 'CREATE_IN_PROGRESS', status_reason: 'node group gpu: MachineDeployment demo-abcdefghij23-gpu not found' });
+    expect(pending.response.cluster.status).toBe('UPDATE_IN_PROGRESS');
+    const done = run(spec('UPDATE_IN_PROGRESS', {}, {}, [gpu('CREATE_IN_PROGRESS')]), readyObjects({ machineDeployments: [md('default-worker'), md('gpu', 'Running', 1)] }));
+    expect(done.response.nodegroups.find((n) => n.name === 'gpu')?.status).toBe('CREATE_COMPLETE');
+    expect(done.response.cluster.status).toBe('UPDATE_COMPLETE');
+  });
+
+  it('a deleted group is reported gone only once its Machines are gone too', () => {
+    const draining = run(spec('UPDATE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]), readyObjects({ machines: [machine('gpu', '10.0.0.9')] }));
+    expect(draining.response.deleted_nodegroups).toEqual([]);
+    expect(draining.response.nodegroups.find((n) => n.name === 'gpu')?.status).toBe('DELETE_IN_PROGRESS');
+    const gone = run(spec('UPDATE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]), readyObjects());
+    expect(gone.response.deleted_nodegroups).toEqual(['gpu']);
+    expect(gone.response.nodegroups.map((n) => n.name)).toEqual(['default-master', 'default-worker']);
+  });
+
+  it('a default group is never reported for destruction: Magnum removes it with the cluster', () => {
+    const out = run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, false);
+    expect(out.response.deleted_nodegroups).toEqual([]);
+  });
+
+  it('a machine failure is the reason', () => {
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp')], machines: [machine('default-worker', '10.0.0.7', { failureReason: 'CreateError', failureMessage: 'flavor not found' })] }));
+    expect(out.response.nodegroups.find((n) => n.name === 'default-worker')?.status_reason).toMatch(/CreateError: flavor not found/);
+  });
+});
+
+describe('v1beta2 objects (CAPI 1.11+)', () => {
+  it('reads v1beta1 conditions from status.deprecated, and the new types when those are gone', () => {
+    const v2cluster = {
+      ...cluster([cond('Available'), cond('InfrastructureReady'), cond('ControlPlaneAvailable')]),
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+    };
+    const v2kcp = kcp();
+    v2kcp.apiVersion = 'controlplane.cluster.x-k8s.io/v1beta2';
+    v2kcp.status = {
+      replicas: 1,
+      upToDateReplicas: 1,
+      readyReplicas: 1,
+      version: 'v1.32.1',
+      conditions: [cond('Available')],
+      deprecated: { v1beta1: { conditions: ['MachinesReady', 'Ready', 'EtcdClusterHealthy', 'ControlPlaneComponentsHealthy'].map((t) => cond(t)) } },
+    };
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ cluster: v2cluster, controlPlane: v2kcp }));
+    expect(out.response.cluster).toMatchObject({ status: 'CREATE_COMPLETE', coe_version: 'v1.32.1' });
+  });
+
+  it('a v1beta2 control plane with an unhealthy etcd is not ready', () => {
+    const v2kcp = kcp();
+    v2kcp.apiVersion = 'controlplane.cluster.x-k8s.io/v1beta2';
+    v2kcp.status = { replicas: 1, upToDateReplicas: 1, readyReplicas: 1, conditions: [cond('Available'), cond('EtcdClusterHealthy', 'False', { message: 'member down' }), cond('MachinesReady'), cond('ControlPlaneComponentsHealthy')] };
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ controlPlane: v2kcp }));
+    expect(out.response.cluster.status).toBe('CREATE_IN_PROGRESS');
+    expect(out.response.nodegroups[0]?.status_reason).toMatch(/EtcdClusterHealthy \(member down\)/);
+  });
+});
