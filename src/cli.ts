@@ -3,8 +3,13 @@
  * the values and helm arguments for a spec without changing anything.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or configuration.
  */
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { startLocalCluster } from './devcluster/index.js';
+import { PROJECT_ROOT } from './planner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createEngine } from './engine.js';
 import { isSidecarError } from './errors.js';
@@ -21,13 +26,35 @@ function fail(code: number, error: { code: string; message: string; field?: stri
   process.exit(code);
 }
 
+/** Without a kubeconfig the service runs for development: a local cluster and a generated token. */
+async function developmentDefaults(config: Config, logger: Logger): Promise<{ kubeconfig: string; tokensFile: string; stop: () => Promise<void> }> {
+  const dev = join(PROJECT_ROOT, '.dev');
+  logger.warn({ dataDir: dev }, 'no kubeconfig configured: starting a local management cluster (development only)');
+  const local = await startLocalCluster({ dataDir: join(dev, 'cluster'), log: (msg) => logger.info(msg) });
+  let tokensFile = config.tokensFile;
+  if (!tokensFile) {
+    tokensFile = join(dev, 'token');
+    if (!existsSync(tokensFile)) writeFileSync(tokensFile, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+    logger.warn({ tokensFile }, 'no tokens file configured: using a generated development token');
+  }
+  return { kubeconfig: local.kubeconfigPath, tokensFile, stop: local.stop };
+}
+
 async function serve(config: Config): Promise<void> {
-  if (!config.tokensFile) {
+  const logger = createLogger(config);
+  if (config.kubeconfig && !config.tokensFile) {
     throw new ConfigError(['tokensFile: required to serve the API (set MCS_TOKENS_FILE or tokensFile)']);
   }
-  const logger = createLogger(config);
-  const engine = await createEngine(config, logger);
-  await startServer({ ...config, tokensFile: config.tokensFile }, engine, logger);
+  const dev = config.kubeconfig ? undefined : await developmentDefaults(config, logger);
+  const kubeconfig = config.kubeconfig ?? dev!.kubeconfig;
+  const tokensFile = config.tokensFile ?? dev!.tokensFile;
+  const engine = await createEngine({ ...config, kubeconfig }, logger);
+  const close = engine.close;
+  engine.close = async () => {
+    await close();
+    await dev?.stop();
+  };
+  await startServer({ ...config, kubeconfig, tokensFile }, engine, logger);
 }
 
 async function render(config: Config, specPath: string | undefined): Promise<void> {

@@ -41,3 +41,10 @@ export function managementError(err: unknown, what: string): SidecarError {
   const code = e.cause?.code ?? e.code ?? 'error';
   return new ManagementClusterUnavailable(`management cluster unreachable: ${what}: ${code}`);
 }
+
+/** A short, secret-free description of a management-API failure, for logs. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiException) return `HTTP ${err.code}: ${apiMessage(err)}`;
+  const e = err as { code?: string; cause?: { code?: string }; message?: string } | undefined;
+  return String(e?.cause?.code ?? e?.code ?? e?.message ?? err).slice(0, 200);
+}

@@ -70,7 +70,8 @@ export function unmet(obj: CapiObject | undefined, types: readonly string[]): st
     .filter((t) => !isTrue(obj, t))
     .map((t) => {
       const c = condition(obj, t);
-      const detail = [c?.reason, c?.message].filter(Boolean).join(': ');
+      if (!c) return `${t} (not reported yet)`;
+      const detail = [c.reason, c.message].filter(Boolean).join(': ');
       return detail ? `${t} (${detail})` : t;
     });
 }

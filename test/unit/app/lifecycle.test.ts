@@ -13,6 +13,19 @@ import { minimalSpec } from '../../support/spec.js';
 const dir = mkdtempSync(join(tmpdir(), 'mcs-tokens-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A management cluster nobody listens for: the service starts, its watches retry. */
+function unreachableKubeconfig(): string {
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, [
+    'apiVersion: v1', 'kind: Config',
+    'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+    'users: [{name: u, user: {token: t}}]',
+    'contexts: [{name: x, context: {cluster: c, user: u}}]',
+    'current-context: x', '',
+  ].join('\n'));
+  return path;
+}
+
 function tokensFile(): string {
   const path = join(dir, 'tokens');
   writeFileSync(path, `# test\n${TOKEN}\n`);
@@ -59,7 +72,7 @@ describe('graceful shutdown', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('the CLI exits 0 on %s', async (signal) => {
     const port = await freePort();
     const child = execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-      env: { MCS_LISTEN: `127.0.0.1:${port}`, MCS_TOKENS_FILE: tokensFile(), MCS_LOG_LEVEL: 'info' },
+      env: { MCS_LISTEN: `127.0.0.1:${port}`, MCS_TOKENS_FILE: tokensFile(), MCS_KUBECONFIG: unreachableKubeconfig(), MCS_LOG_LEVEL: 'info' },
       reject: false,
     });
     await expect
@@ -71,8 +84,8 @@ describe('graceful shutdown', () => {
     expect(result.stdout).toContain('"msg":"stopped"');
   }, 30_000);
 
-  it('refuses to serve without a tokens file, saying which setting is missing', async () => {
-    const result = await execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env: { MCS_LISTEN: '127.0.0.1:1' }, reject: false });
+  it('refuses to serve a real management cluster without a tokens file, saying which setting is missing', async () => {
+    const result = await execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env: { MCS_LISTEN: '127.0.0.1:1', MCS_KUBECONFIG: unreachableKubeconfig() }, reject: false });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('tokensFile: required');
   }, 30_000);

@@ -1,0 +1,28 @@
+/** The driver's Observer: the watch cache read through the pure status functions. */
+import type { Config } from '../config.js';
+import type { Observer, ReleaseRef } from '../driver/ports.js';
+import { computeStatus } from '../status/cluster.js';
+import { computeHealth } from '../status/health.js';
+import { str } from '../status/objects.js';
+import { determineClusterState } from '../status/state.js';
+import type { ClusterObjectSource } from './watch-cache.js';
+
+export interface AbsenceChecker {
+  confirmClusterAbsent(namespace: string, release: string): Promise<boolean>;
+}
+
+export function cacheObserver(cache: ClusterObjectSource & AbsenceChecker, options: Config['status']): Observer {
+  const objects = (ref: ReleaseRef) => cache.objectsFor(ref.namespace, ref.release);
+  return {
+    synced: () => cache.synced(),
+    status: (spec, ref, now, absenceConfirmed) =>
+      computeStatus({ spec, release: ref.release, objects: objects(ref), now, absenceConfirmed, options }),
+    confirmClusterAbsent: (ref) => cache.confirmClusterAbsent(ref.namespace, ref.release),
+    health: (ref) => computeHealth(objects(ref)),
+    state: (ref) => determineClusterState(objects(ref)),
+    controlPlaneVersion: (ref) => {
+      const kcp = objects(ref).controlPlane;
+      return str(kcp?.status?.version) ?? str(kcp?.spec?.version) ?? null;
+    },
+  };
+}
