@@ -1,0 +1,33 @@
+/** The local management cluster is real: its CRDs are installed and validate what is written. */
+import { describe, expect, inject, it } from 'vitest';
+import { kube } from './harness/kube.js';
+
+describe('local management cluster', () => {
+  const k = kube(inject('kubeconfig'));
+  const ns = 'devcluster-test';
+
+  it('serves every kind the sidecar reads and writes', async () => {
+    const res = await k.kc.makeApiClient((await import('@kubernetes/client-node')).ApiextensionsV1Api).listCustomResourceDefinition();
+    const names = res.items.map((c) => c.metadata!.name);
+    expect(names).toEqual(expect.arrayContaining([
+      'clusters.cluster.x-k8s.io', 'machinedeployments.cluster.x-k8s.io', 'machines.cluster.x-k8s.io',
+      'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io', 'kubeadmconfigtemplates.bootstrap.cluster.x-k8s.io',
+      'openstackclusters.infrastructure.cluster.x-k8s.io', 'openstackmachinetemplates.infrastructure.cluster.x-k8s.io',
+      'helmreleases.addons.stackhpc.com', 'manifests.addons.stackhpc.com',
+    ]));
+  });
+
+  it('accepts a v1beta1 Cluster and a status written through the status subresource', async () => {
+    await k.core.createNamespace({ body: { metadata: { name: ns } } });
+    await k.create('Cluster', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c1' }, spec: {} });
+    await k.setStatus('Cluster', ns, 'c1', { phase: 'Provisioned', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
+    const c = await k.get('Cluster', ns, 'c1');
+    expect(c?.status).toMatchObject({ phase: 'Provisioned', conditions: [{ type: 'Ready', status: 'True' }] });
+  });
+
+  it('refuses an object its CRD schema forbids', async () => {
+    await expect(
+      k.create('MachineDeployment', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', metadata: { name: 'bad' }, spec: { clusterName: 'c1', replicas: 'three' } }),
+    ).rejects.toMatchObject({ code: 422 });
+  });
+});

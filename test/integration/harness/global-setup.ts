@@ -1,0 +1,31 @@
+/**
+ * One local management cluster (real etcd + kube-apiserver) per integration
+ * run, shared by the test files through `inject('kubeconfig')`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalCluster } from '../../../src/devcluster/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    apiServer: string;
+    dataDir: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcs-mgmt-'));
+  const started = Date.now();
+  const cluster = await startLocalCluster({ dataDir, log: (m) => process.stderr.write(`${m}\n`) });
+  process.stderr.write(`management cluster up in ${Date.now() - started} ms\n`);
+  project.provide('kubeconfig', cluster.kubeconfigPath);
+  project.provide('apiServer', cluster.server);
+  project.provide('dataDir', dataDir);
+  return async () => {
+    await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

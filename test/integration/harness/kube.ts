@@ -1,0 +1,66 @@
+/**
+ * Playing the Cluster API controllers, as envtest-based suites do: tests
+ * write `.status` through the status subresource of the real API server.
+ */
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+
+export const HELM_BINARIES = [
+  ['helm 3', '.tools/helm3/helm'],
+  ['helm 4', '.tools/helm4/helm'],
+] as const;
+
+export function kube(kubeconfig: string) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const kinds = {
+    Cluster: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters' },
+    KubeadmControlPlane: { group: 'controlplane.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmcontrolplanes' },
+    MachineDeployment: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machinedeployments' },
+    Machine: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machines' },
+    OpenStackCluster: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters' },
+    HelmRelease: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases' },
+  } as const;
+  type Kind = keyof typeof kinds;
+  return {
+    kc,
+    core,
+    custom,
+    async get(kind: Kind, namespace: string, name: string): Promise<Record<string, any> | null> {
+      try {
+        return (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return null;
+        throw err;
+      }
+    },
+    async list(kind: Kind, namespace: string): Promise<Record<string, any>[]> {
+      const res = (await custom.listNamespacedCustomObject({ ...kinds[kind], namespace })) as { items: Record<string, any>[] };
+      return res.items;
+    },
+    async create(kind: Kind, namespace: string, body: Record<string, unknown>): Promise<void> {
+      await custom.createNamespacedCustomObject({ ...kinds[kind], namespace, body });
+    },
+    async remove(kind: Kind, namespace: string, name: string): Promise<void> {
+      try {
+        await custom.deleteNamespacedCustomObject({ ...kinds[kind], namespace, name });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404) throw err;
+      }
+    },
+    /** Replaces `.status` as a controller would. */
+    async setStatus(kind: Kind, namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
+      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
+      await custom.replaceNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body: { ...current, status } });
+    },
+    async patchSpec(kind: Kind, namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
+      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
+      await custom.replaceNamespacedCustomObject({ ...kinds[kind], namespace, name, body: { ...current, spec: { ...current.spec, ...spec } } });
+    },
+    async secrets(namespace: string): Promise<{ name: string; labels: Record<string, string>; type?: string }[]> {
+      const res = await core.listNamespacedSecret({ namespace });
+      return res.items.map((s) => ({ name: s.metadata!.name!, labels: s.metadata?.labels ?? {}, type: s.type }));
+    },
+  };
+}

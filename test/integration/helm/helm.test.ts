@@ -1,0 +1,83 @@
+/**
+ * The real helm binaries (3.17 and 4.1) against the project's test chart and
+ * the real API server: render, install, upgrade, uninstall, failures, and a
+ * release left pending by a killed helm.
+ */
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { HelmFailed, HelmUnavailable } from '../../../src/errors.js';
+import { createHelmClient } from '../../../src/helm/client.js';
+import { createReleaseManager } from '../../../src/helm/releases.js';
+import { HELM_BINARIES, kube } from '../harness/kube.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const CHART = { repo: '', name: join(ROOT, 'test/fixtures/charts/openstack-cluster'), version: '0.27.0-test' };
+const VALUES = {
+  kubernetesVersion: '1.31.4',
+  machineImageId: '6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a',
+  controlPlane: { machineFlavor: 'm1.medium', machineCount: 1 },
+  nodeGroups: [{ name: 'default-worker', machineFlavor: 'm1.medium', machineCount: 2 }],
+  clusterNetworking: { externalNetworkId: 'c1c1c1c1-0000-4000-8000-000000000001' },
+};
+
+describe.each(HELM_BINARIES)('%s', (label, relative) => {
+  const binary = join(ROOT, relative);
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  const helm = createHelmClient({ binary, kubeconfig, timeoutSeconds: 60 });
+  const ns = `helm-${label.replace(/\W/g, '')}`;
+
+  it('reports its version', async () => {
+    expect((await helm.version()).major).toBe(label === 'helm 3' ? 3 : 4);
+  });
+
+  it('renders the test chart with the expected names and labels', async () => {
+    const out = await helm.template({ release: 'demo-abcdefghij23', namespace: ns, chart: CHART, values: VALUES });
+    expect(out).toContain('name: demo-abcdefghij23-control-plane');
+    expect(out).toContain('name: demo-abcdefghij23-default-worker');
+    expect(out).toContain('capi.stackhpc.com/cluster: demo-abcdefghij23');
+  });
+
+  it('a render failure is HelmFailed naming the cause', async () => {
+    const run = helm.template({ release: 'demo-abcdefghij23', namespace: ns, chart: CHART, values: { ...VALUES, testFailRender: true } });
+    await expect(run).rejects.toBeInstanceOf(HelmFailed);
+    await expect(run).rejects.toThrow(/testFailRender: values refused by the chart/);
+  });
+
+  it('a missing binary is HelmUnavailable, not HelmFailed', async () => {
+    const missing = createHelmClient({ binary: '/nonexistent/helm', timeoutSeconds: 5 });
+    await expect(missing.version()).rejects.toBeInstanceOf(HelmUnavailable);
+  });
+
+  it('installs, upgrades and uninstalls against the API server; uninstalling twice is fine', async () => {
+    await k.core.createNamespace({ body: { metadata: { name: ns } } });
+    const ref = { release: 'life-abcdefghij23', namespace: ns };
+    const first = await helm.upgradeInstall({ ...ref, chart: CHART, values: VALUES });
+    expect(first).toMatchObject({ revision: 1, status: 'deployed' });
+    expect((await k.get('MachineDeployment', ns, 'life-abcdefghij23-default-worker'))?.spec.replicas).toBe(2);
+    const second = await helm.upgradeInstall({ ...ref, chart: CHART, values: { ...VALUES, nodeGroups: [{ name: 'default-worker', machineFlavor: 'm1.medium', machineCount: 4 }] } });
+    expect(second.revision).toBe(2);
+    expect((await k.get('MachineDeployment', ns, 'life-abcdefghij23-default-worker'))?.spec.replicas).toBe(4);
+    expect(await helm.uninstall(ref)).toEqual({ existed: true });
+    expect(await k.get('Cluster', ns, 'life-abcdefghij23')).toBeNull();
+    expect(await helm.uninstall(ref)).toEqual({ existed: false });
+  });
+
+  it('recovers a release a killed helm left pending, before the next operation', async () => {
+    const ref = { release: 'stuck-abcdefghij23', namespace: ns };
+    const manager = createReleaseManager(helm, 2);
+    const plan = { ...ref, chart: CHART, values: VALUES };
+    await manager.apply(plan);
+    // An upgrade whose pre-upgrade hook never completes: kill helm while it waits.
+    const input = JSON.stringify({ ...VALUES, testHangHook: true });
+    const hung = execa(binary, ['upgrade', ref.release, CHART.name, '--namespace', ns, '--values', '-', '--kubeconfig', kubeconfig, '--timeout', '10m'], { input, reject: false });
+    await expect.poll(async () => (await helm.history(ref)).at(-1)?.status, { timeout: 30_000, interval: 250 }).toBe('pending-upgrade');
+    hung.kill('SIGKILL');
+    await hung;
+    await expect(helm.upgradeInstall(plan)).rejects.toThrow(/another operation/);
+    const result = await manager.apply(plan);
+    expect(manager.recoveries.rollback).toBe(1);
+    expect((await helm.history(ref)).at(-1)).toMatchObject({ revision: result.revision, status: 'deployed' });
+  });
+});
