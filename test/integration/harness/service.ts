@@ -1,0 +1,48 @@
+/** The real service (engine + routes) against the test management cluster, for `inject` tests. */
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { parseConfig, type ConfigInput } from '../../../src/config.js';
+import { createEngine } from '../../../src/engine.js';
+import { createRegistry } from '../../../src/plugins/metrics.js';
+import { TokenStore } from '../../../src/plugins/tokens.js';
+import { captureLogs, TOKEN } from '../../support/app.js';
+
+export const ROOT = join(import.meta.dirname, '../../..');
+export const TEST_CHART = join(ROOT, 'test/fixtures/charts/openstack-cluster');
+
+export async function startService(kubeconfig: string, opts: { helm?: string; config?: ConfigInput } = {}) {
+  const config = parseConfig({
+    kubeconfig,
+    chart: { repo: '', name: TEST_CHART, defaultVersion: '0.27.0' },
+    helm: { binary: join(ROOT, opts.helm ?? '.tools/helm3/helm'), timeoutSeconds: 60 },
+    ...opts.config,
+  });
+  const { logger, lines } = captureLogs('debug');
+  const registry = createRegistry(false);
+  const engine = await createEngine({ ...config, kubeconfig }, logger, registry);
+  const app = await buildApp({ config, driver: engine.driver, checks: engine.checks, tokens: new TokenStore([TOKEN]), logger, registry });
+  await app.ready();
+  const ready = async () => {
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    return res.statusCode === 200;
+  };
+  /** Until every watch has listed (usable in hooks, where expect.poll is not). */
+  const waitReady = () =>
+    vi.waitFor(async () => {
+      if (!(await ready())) throw new Error('service not ready');
+    }, { timeout: 30_000, interval: 200 });
+  return {
+    app,
+    engine,
+    logs: lines,
+    ready,
+    waitReady,
+    close: async () => {
+      await app.close();
+      await engine.close();
+    },
+  };
+}
+
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
