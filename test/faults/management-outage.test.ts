@@ -1,0 +1,100 @@
+/**
+ * Faults of the management cluster, on a cluster of this file's own (it is
+ * stopped and started): no false DELETE_COMPLETE, clear 503s, recovery when
+ * the API returns, and nothing lost across a sidecar restart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCluster, type LocalCluster } from '../../src/devcluster/index.js';
+import type { SpecInput } from '../../src/magnum/spec.js';
+import { capiPlayer } from '../integration/harness/capi.js';
+import { kube } from '../integration/harness/kube.js';
+import { AUTH, startService } from '../integration/harness/service.js';
+import { clusterSpec, withStack } from '../integration/harness/specs.js';
+
+const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+
+describe('management cluster outages', () => {
+  let cluster: LocalCluster;
+  let dir: string;
+  let svc: Awaited<ReturnType<typeof startService>>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcs-outage-'));
+    cluster = await startLocalCluster({ dataDir: dir });
+    svc = await startService(cluster.kubeconfigPath);
+    await svc.waitReady();
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const status = (spec: SpecInput) => svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: spec });
+
+  async function created(name: string) {
+    const spec = clusterSpec(name);
+    const res = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(res.statusCode, res.body).toBe(201);
+    return { spec, stack: res.json().stack_id as string };
+  }
+
+  it('never reports DELETE_COMPLETE while the API server is down mid-delete, and completes once it is back', async () => {
+    const { spec, stack } = await created('outage-delete');
+    const k = kube(cluster.kubeconfigPath);
+    // Cluster API keeps the Cluster (with a finalizer) while it tears the machines down.
+    await k.patchSpec('Cluster', NS, stack, {});
+    const c = await k.get('Cluster', NS, stack);
+    await k.custom.replaceNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters', namespace: NS, name: stack, body: { ...c, metadata: { ...c!.metadata, finalizers: ['cluster.cluster.x-k8s.io'] } } });
+    const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
+    expect((await svc.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: deleting })).statusCode).toBe(202);
+    expect((await status(deleting)).json().cluster.status).toBe('DELETE_IN_PROGRESS');
+
+    await cluster.stopApiServer();
+    // While it is down: a clear 503 (watches broken), never a completed delete.
+    await expect.poll(async () => (await status(deleting)).statusCode, { timeout: 20_000 }).toBe(503);
+    const down = (await status(deleting)).json();
+    expect(down.error.code).toBe('management_cluster_unavailable');
+    const createWhileDown = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: clusterSpec('while-down') });
+    expect(createWhileDown.statusCode).toBe(503);
+    expect(createWhileDown.json().error.message).toMatch(/management cluster unreachable|helm/);
+
+    await cluster.startApiServer();
+    await svc.waitReady();
+    expect((await status(deleting)).json().cluster.status).toBe('DELETE_IN_PROGRESS');
+    expect((await k.secrets(NS)).some((s) => s.name === `${stack}-cloud-credentials`)).toBe(true);
+
+    // Cluster API finishes: the finalizer goes, the Cluster with it.
+    const now = await k.get('Cluster', NS, stack);
+    await k.custom.replaceNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters', namespace: NS, name: stack, body: { ...now, metadata: { ...now!.metadata, finalizers: [] } } });
+    await expect.poll(async () => (await status(deleting)).json().cluster.status, { timeout: 15_000 }).toBe('DELETE_COMPLETE');
+    expect((await k.secrets(NS)).some((s) => s.name.startsWith(stack))).toBe(false);
+  });
+
+  it('a sidecar restarted between create and the next status call loses nothing', async () => {
+    const { spec, stack } = await created('restart');
+    await svc.close();
+    svc = await startService(cluster.kubeconfigPath);
+    await svc.waitReady();
+    await capiPlayer(cluster.kubeconfigPath, NS, stack).allReady({ 'default-worker': 2 });
+    await expect
+      .poll(async () => (await status(withStack(spec, stack, 'CREATE_IN_PROGRESS'))).json().cluster.status, { timeout: 15_000 })
+      .toBe('CREATE_COMPLETE');
+  });
+
+  it('after a dropped watch the cache re-lists and shows what changed', async () => {
+    const { spec, stack } = await created('rewatch');
+    const play = capiPlayer(cluster.kubeconfigPath, NS, stack);
+    await cluster.stopApiServer();
+    await cluster.startApiServer();
+    // Changes made as soon as the API is back must reach the cache (by the re-list or the new watch).
+    await play.allReady({ 'default-worker': 2 });
+    await svc.waitReady();
+    await expect
+      .poll(async () => (await status(withStack(spec, stack, 'CREATE_IN_PROGRESS'))).json().cluster.status, { timeout: 15_000 })
+      .toBe('CREATE_COMPLETE');
+  });
+});
