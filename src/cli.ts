@@ -28,7 +28,7 @@ function fail(code: number, error: { code: string; message: string; field?: stri
 
 /** Without a kubeconfig the service runs for development: a local cluster and a generated token. */
 async function developmentDefaults(config: Config, logger: Logger): Promise<{ kubeconfig: string; tokensFile: string; stop: () => Promise<void> }> {
-  const dev = join(PROJECT_ROOT, '.dev');
+  const dev = config.devDataDir ?? join(PROJECT_ROOT, '.dev');
   logger.warn({ dataDir: dev }, 'no kubeconfig configured: starting a local management cluster (development only)');
   const local = await startLocalCluster({ dataDir: join(dev, 'cluster'), log: (msg) => logger.info(msg) });
   let tokensFile = config.tokensFile;

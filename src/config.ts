@@ -18,7 +18,6 @@ const HostPort = z
   .refine((l) => l.port < 65536, 'port must be 0-65535 (0 picks a free port)');
 
 const PositiveInt = z.coerce.number().int().positive();
-const Bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
 
 export const ConfigSchema = z.strictObject({
   /** Where the HTTP API listens. */
@@ -79,8 +78,8 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Start a local kube-apiserver + etcd when no kubeconfig is configured (development). */
-  embeddedCluster: Bool.default(false),
+  /** Where development mode (no kubeconfig) keeps its local cluster and token; default `.dev` in the project. */
+  devDataDir: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -142,7 +141,7 @@ function overlay(base: Record<string, unknown>, top: Record<string, unknown>): R
 function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const abs = (p: unknown) => (typeof p === 'string' && p !== '' ? resolve(baseDir, p) : p);
   const out = { ...raw };
-  for (const k of ['tokensFile', 'kubeconfig']) if (k in out) out[k] = abs(out[k]);
+  for (const k of ['tokensFile', 'kubeconfig', 'devDataDir']) if (k in out) out[k] = abs(out[k]);
   if (isPlainObject(out.tls)) out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key) };
   if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
   return out;

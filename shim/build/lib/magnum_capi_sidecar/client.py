@@ -1,0 +1,130 @@
+"""The sidecar's HTTP API: one method per route, errors mapped to Magnum's."""
+import time
+
+import requests
+from magnum.common import exception
+from oslo_log import log as logging
+
+from magnum_capi_sidecar import conf
+
+LOG = logging.getLogger(__name__)
+CONF = conf.CONF
+
+
+class SidecarUnavailable(exception.MagnumException):
+    message = "magnum-capi-sidecar is unreachable: %(reason)s"
+
+
+class SidecarError(exception.MagnumException):
+    message = "magnum-capi-sidecar: %(reason)s"
+
+
+def _read_token(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                return line
+    raise SidecarUnavailable(reason="no token in %s" % path)
+
+
+def raise_for_answer(response):
+    """Turns the sidecar's error shape into the closest Magnum exception."""
+    if response.status_code < 400:
+        return
+    try:
+        error = response.json()["error"]
+        code, message = error.get("code"), error.get("message")
+    except (ValueError, KeyError, TypeError):
+        code, message = None, response.text[:500]
+    status = response.status_code
+    if status == 422 and code == "not_supported":
+        # NotSupported formats "%(operation)s is not supported."
+        raise exception.NotSupported(operation=message)
+    if status in (400, 422):
+        raise exception.InvalidParameterValue(err=message)
+    if status == 404:
+        raise exception.ClusterNotFound(cluster=message)
+    if status == 409:
+        raise exception.Conflict(message)
+    if status == 401:
+        raise SidecarError(reason="the sidecar refused the token: %s" % message)
+    if status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable"):
+        raise SidecarUnavailable(reason=message)
+    raise SidecarError(reason=message)
+
+
+class Client(object):
+    def __init__(self, url=None, token=None, session=None):
+        self.url = (url or CONF.capi_sidecar.url).rstrip("/")
+        self._token = token
+        self.session = session or requests.Session()
+
+    def _headers(self):
+        token = self._token or _read_token(CONF.capi_sidecar.token_file)
+        return {"Authorization": "Bearer %s" % token}
+
+    def _verify(self):
+        return CONF.capi_sidecar.ca_file or True
+
+    def _send(self, method, path, body=None, timeout=None, retries=0):
+        url = self.url + path
+        attempt = 0
+        while True:
+            try:
+                response = self.session.request(
+                    method, url, json=body, headers=self._headers(),
+                    timeout=timeout or CONF.capi_sidecar.timeout,
+                    verify=self._verify())
+                break
+            except (requests.ConnectionError, requests.Timeout) as e:
+                if attempt >= retries:
+                    raise SidecarUnavailable(reason="%s %s: %s" % (method, path, e.__class__.__name__))
+                attempt += 1
+                time.sleep(min(0.2 * 2 ** attempt, 2))
+        raise_for_answer(response)
+        return response.json() if response.content else None
+
+    # Mutating calls: no retry, a failure must reach the conductor at once.
+    def create_cluster(self, spec):
+        return self._send("POST", "/v1/clusters", spec)
+
+    def update_cluster(self, uuid, spec):
+        return self._send("PUT", "/v1/clusters/%s" % uuid, spec)
+
+    def resize_cluster(self, uuid, spec, node_count, nodes_to_remove, nodegroup):
+        return self._send("POST", "/v1/clusters/%s/actions/resize" % uuid, {
+            "spec": spec, "node_count": node_count,
+            "nodes_to_remove": list(nodes_to_remove or []), "nodegroup": nodegroup})
+
+    def upgrade_cluster(self, uuid, spec, max_batch_size, nodegroup):
+        body = {"spec": spec, "max_batch_size": max_batch_size}
+        if nodegroup:
+            body["nodegroup"] = nodegroup
+        return self._send("POST", "/v1/clusters/%s/actions/upgrade" % uuid, body)
+
+    def delete_cluster(self, uuid, spec):
+        return self._send("DELETE", "/v1/clusters/%s" % uuid, spec)
+
+    def create_nodegroup(self, uuid, spec, name):
+        return self._send("POST", "/v1/clusters/%s/nodegroups" % uuid, {"spec": spec, "nodegroup": name})
+
+    def update_nodegroup(self, uuid, spec, name):
+        return self._send("PUT", "/v1/clusters/%s/nodegroups/%s" % (uuid, name), spec)
+
+    def delete_nodegroup(self, uuid, spec, name):
+        return self._send("DELETE", "/v1/clusters/%s/nodegroups/%s" % (uuid, name), spec)
+
+    def rotate_credential(self, uuid, spec):
+        return self._send("POST", "/v1/clusters/%s/actions/rotate-credential" % uuid, spec)
+
+    # Reads: retried on connection errors, with a short timeout.
+    def cluster_status(self, uuid, spec):
+        return self._send("POST", "/v1/clusters/%s/status" % uuid, spec,
+                          timeout=CONF.capi_sidecar.status_timeout,
+                          retries=CONF.capi_sidecar.status_retries)
+
+    def cluster_health(self, uuid):
+        return self._send("GET", "/v1/clusters/%s/health" % uuid,
+                          timeout=CONF.capi_sidecar.status_timeout,
+                          retries=CONF.capi_sidecar.status_retries)

@@ -1,0 +1,132 @@
+"""The Magnum driver: each call builds the spec document, sends it to the
+sidecar, and writes the answer back. Only this side touches Magnum's objects."""
+from magnum.common import exception
+from magnum.drivers.common import driver
+from magnum.objects import fields
+from oslo_log import log as logging
+
+from magnum_capi_sidecar import apply
+from magnum_capi_sidecar import client as sidecar
+from magnum_capi_sidecar import credentials
+from magnum_capi_sidecar import facts
+from magnum_capi_sidecar import spec as spec_document
+
+LOG = logging.getLogger(__name__)
+
+
+class Driver(driver.Driver):
+    # Application credentials replace trusts; Magnum must not create one.
+    needs_trust = False
+
+    def __init__(self):
+        # Magnum instantiates every driver at discovery: nothing here may fail.
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = sidecar.Client()
+        return self._client
+
+    @property
+    def provides(self):
+        # The same (server_type, os, coe) as magnum-capi-helm, so templates keep working.
+        return [
+            {"server_type": "vm", "os": "ubuntu", "coe": "kubernetes"},
+            {"server_type": "vm", "os": "flatcar", "coe": "kubernetes"},
+        ]
+
+    # The spec document, with the OpenStack facts a render needs.
+    def _spec(self, context, cluster, template=None, nodegroups=None, resolve=True, **extra):
+        template = template or cluster.cluster_template
+        nodegroups = list(cluster.nodegroups) if nodegroups is None else nodegroups
+        resolved = facts.resolve(context, cluster, template, nodegroups) if resolve else facts.minimal(template)
+        return spec_document.document(cluster, template, nodegroups, resolved, **extra)
+
+    def create_cluster(self, context, cluster, cluster_create_timeout):
+        spec = self._spec(context, cluster)
+        # Validate and learn the release name first, and save it before any side effect.
+        plan = self.client._send("POST", "/v1/values", spec)
+        cluster.stack_id = plan["release"]
+        cluster.save()
+        spec["cluster"]["stack_id"] = cluster.stack_id
+        creds = credentials.create(context, cluster)
+        try:
+            spec["credentials"] = creds
+            spec["certificates"] = credentials.certificates(context, cluster)
+            self.client.create_cluster(spec)
+        except Exception:
+            # Nothing will ever reference this credential: take it back.
+            credentials.delete(cluster, creds["application_credential_id"])
+            raise
+
+    def update_cluster(self, context, cluster, scale_manager=None, rollback=False):
+        self.client.update_cluster(cluster.uuid, self._spec(context, cluster))
+
+    def resize_cluster(self, context, cluster, resize_manager, node_count, nodes_to_remove, nodegroup=None):
+        nodegroup = nodegroup or cluster.default_ng_worker
+        self.client.resize_cluster(cluster.uuid, self._spec(context, cluster), node_count, nodes_to_remove, nodegroup.name)
+
+    def upgrade_cluster(self, context, cluster, cluster_template, max_batch_size, nodegroup, scale_manager=None, rollback=False):
+        spec = self._spec(context, cluster, template=cluster_template)
+        self.client.upgrade_cluster(cluster.uuid, spec, max_batch_size, nodegroup.name if nodegroup else None)
+        for ng in cluster.nodegroups:
+            ng.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
+            ng.save()
+        # The conductor does not move the cluster to its new template: the driver must.
+        cluster.cluster_template_id = cluster_template.uuid
+        cluster.save()
+
+    def delete_cluster(self, context, cluster):
+        # Groups first: a status poll may run before this call returns.
+        for ng in cluster.nodegroups:
+            ng.status = fields.ClusterStatus.DELETE_IN_PROGRESS
+            ng.save()
+        self.client.delete_cluster(cluster.uuid, self._spec(context, cluster, resolve=False))
+
+    def create_nodegroup(self, context, cluster, nodegroup):
+        nodegroup.status = fields.ClusterStatus.CREATE_IN_PROGRESS
+        nodegroup.save()
+        self.client.create_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+
+    def update_nodegroup(self, context, cluster, nodegroup):
+        nodegroup.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
+        nodegroup.save()
+        self.client.update_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+
+    def delete_nodegroup(self, context, cluster, nodegroup):
+        # The conductor saves nothing on success: the status is ours to save.
+        nodegroup.status = fields.ClusterStatus.DELETE_IN_PROGRESS
+        nodegroup.save()
+        self.client.delete_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+
+    def update_cluster_status(self, context, cluster, use_admin_ctx=False):
+        # Runs every 10 s with an admin context and no user token: no OpenStack look-ups.
+        answer = self.client.cluster_status(cluster.uuid, self._spec(context, cluster, resolve=False))
+        app_cred_id = apply.status_answer(cluster, answer)
+        if app_cred_id:
+            credentials.delete(cluster, app_cred_id)
+
+    def get_monitor(self, context, cluster):
+        from magnum_capi_sidecar.monitor import Monitor
+        return Monitor(context, cluster, self.client)
+
+    def rotate_credential(self, context, cluster):
+        spec = self._spec(context, cluster)
+        spec["credentials"] = credentials.create(context, cluster)
+        self.client.rotate_credential(cluster.uuid, spec)
+
+    def rotate_ca_certificate(self, context, cluster):
+        # Magnum saved the new certificate references already; reload them
+        # before refusing, so the cluster object is not left stale.
+        cluster.refresh()
+        raise exception.NotSupported(operation="Rotating the CA certificate of a Cluster API cluster")
+
+    def create_federation(self, context, federation):
+        raise NotImplementedError("federations are not supported by magnum-capi-sidecar")
+
+    def update_federation(self, context, federation):
+        raise NotImplementedError("federations are not supported by magnum-capi-sidecar")
+
+    def delete_federation(self, context, federation):
+        raise NotImplementedError("federations are not supported by magnum-capi-sidecar")

@@ -1,0 +1,1 @@
+"""Magnum driver forwarding the conductor's calls to magnum-capi-sidecar."""

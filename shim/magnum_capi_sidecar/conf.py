@@ -1,0 +1,34 @@
+"""The shim's options: one `[capi_sidecar]` section of magnum.conf."""
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    name="capi_sidecar",
+    title="magnum-capi-sidecar",
+    help="Where the Magnum driver finds the magnum-capi-sidecar service.",
+)
+
+OPTS = [
+    cfg.StrOpt("url", default="http://127.0.0.1:8080",
+               help="Base URL of the sidecar API."),
+    cfg.StrOpt("token_file", default="/etc/magnum/capi-sidecar-token",
+               help="File holding the bearer token (first non-comment line)."),
+    cfg.StrOpt("ca_file", default=None,
+               help="CA bundle to verify the sidecar's TLS certificate."),
+    # Synchronous RPCs (upgrade, rotation) time out after 60 s in the
+    # conductor; the HTTP call must give up well before that.
+    cfg.IntOpt("timeout", default=40, min=1, max=55,
+               help="Seconds to wait for a mutating call."),
+    cfg.IntOpt("status_timeout", default=10, min=1, max=55,
+               help="Seconds to wait for a status or health call."),
+    cfg.IntOpt("status_retries", default=3, min=0, max=10,
+               help="Retries, with back-off, of a status call that could "
+                    "not connect."),
+]
+
+CONF = cfg.CONF
+CONF.register_group(GROUP)
+CONF.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return [(GROUP, OPTS)]

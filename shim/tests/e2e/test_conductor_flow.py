@@ -1,0 +1,123 @@
+"""Magnum's conductor drives a cluster through the real sidecar and a real
+management cluster: create → status sync → CREATE_COMPLETE → resize →
+delete → DELETE_COMPLETE. The test plays the Cluster API controllers by
+writing `.status`; only the OpenStack clients are fake.
+
+Needs MCS_SIDECAR_URL, MCS_SIDECAR_TOKEN_FILE, MCS_E2E_KUBECONFIG and
+MCS_KUBECTL (run-tests.sh starts a sidecar and sets them)."""
+import json
+import os
+import subprocess
+import time
+import unittest
+
+from magnum.common import exception
+from magnum.conductor.handlers import cluster_conductor
+from magnum import objects
+from magnum.service import periodic
+from oslo_service import loopingcall
+
+from tests import base
+
+ENV = ("MCS_SIDECAR_URL", "MCS_SIDECAR_TOKEN_FILE", "MCS_E2E_KUBECONFIG", "MCS_KUBECTL")
+NS = "magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b"
+T = "2026-01-01T00:00:00Z"
+
+
+def ok(*types):
+    return [{"type": t, "status": "True", "lastTransitionTime": T} for t in types]
+
+
+@unittest.skipUnless(all(os.environ.get(k) for k in ENV), "needs a running sidecar: see run-tests.sh")
+class ConductorFlowTest(base.ShimTestCase):
+    def setUp(self):
+        super(ConductorFlowTest, self).setUp()
+        self.config(url=os.environ["MCS_SIDECAR_URL"], token_file=os.environ["MCS_SIDECAR_TOKEN_FILE"], group="capi_sidecar")
+        self.handler = cluster_conductor.Handler()
+
+    def kubectl(self, *args):
+        cmd = [os.environ["MCS_KUBECTL"], "--kubeconfig", os.environ["MCS_E2E_KUBECONFIG"], "-n", NS] + list(args)
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+    def set_status(self, resource, name, status):
+        self.kubectl("patch", resource, name, "--subresource=status", "--type=merge", "-p", json.dumps({"status": status}))
+
+    def get(self, resource, name):
+        return json.loads(self.kubectl("get", resource, name, "-o", "json"))
+
+    def sync(self, cluster_uuid):
+        """One run of Magnum's periodic status job; None once Magnum destroyed the cluster."""
+        try:
+            cluster = objects.Cluster.get_by_uuid(self.context, cluster_uuid)
+        except exception.ClusterNotFound:
+            return None
+        try:
+            periodic.ClusterUpdateJob(self.context, cluster).update_status()
+        except loopingcall.LoopingCallDone:
+            pass
+        try:
+            return objects.Cluster.get_by_uuid(self.context, cluster_uuid)
+        except exception.ClusterNotFound:
+            return None
+
+    def sync_until(self, cluster_uuid, done, timeout=30):
+        deadline = time.time() + timeout
+        cluster = None
+        while time.time() < deadline:
+            cluster = self.sync(cluster_uuid)
+            if done(cluster):
+                return cluster
+            time.sleep(0.5)
+        self.fail("cluster never reached the expected state; last: %s" % (cluster and (cluster.status, cluster.status_reason)))
+
+    def play_ready(self, release, workers):
+        self.kubectl("patch", "clusters.cluster.x-k8s.io", release, "--type=merge", "-p",
+                     json.dumps({"spec": {"controlPlaneEndpoint": {"host": "203.0.113.20", "port": 6443}}}))
+        self.set_status("openstackclusters.infrastructure.cluster.x-k8s.io", release, {"ready": True, "conditions": ok("Ready")})
+        self.set_status("clusters.cluster.x-k8s.io", release, {"phase": "Provisioned", "conditions": ok("InfrastructureReady", "ControlPlaneReady", "Ready")})
+        self.set_status("kubeadmcontrolplanes.controlplane.cluster.x-k8s.io", release + "-control-plane", {
+            "replicas": 1, "updatedReplicas": 1, "readyReplicas": 1, "version": "v1.31.4",
+            "conditions": ok("MachinesReady", "Ready", "EtcdClusterHealthy", "ControlPlaneComponentsHealthy")})
+        self.set_status("machinedeployments.cluster.x-k8s.io", release + "-default-worker", {
+            "phase": "Running", "replicas": workers, "readyReplicas": workers, "conditions": ok("Ready")})
+        for item in json.loads(self.kubectl("get", "helmreleases.addons.stackhpc.com", "-o", "json"))["items"]:
+            if item["spec"]["clusterName"] == release:
+                self.set_status("helmreleases.addons.stackhpc.com", item["metadata"]["name"], {"phase": "Deployed"})
+
+    def test_create_resize_delete(self):
+        template = self.make_template()
+        cluster = self.new_cluster(template, name="conductor-flow")
+        self.handler.cluster_create(self.context, cluster, 1, 2, 60)
+
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
+        self.assertRegex(cluster.stack_id, r"^conductor-flow-[a-z2-7]{12}$")
+        release = cluster.stack_id
+        self.assertEqual(1, len(self.cloud.app_creds.store))
+
+        cluster = self.sync(cluster.uuid)
+        self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
+        self.assertIn("waiting", cluster.status_reason)
+
+        self.play_ready(release, 2)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
+        self.assertEqual("https://203.0.113.20:6443", cluster.api_address)
+        self.assertEqual("v1.31.4", cluster.coe_version)
+        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+
+        self.handler.cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
+        self.assertEqual(3, self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")["spec"]["replicas"])
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("UPDATE_IN_PROGRESS", cluster.status)
+        self.play_ready(release, 3)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "UPDATE_COMPLETE")
+        self.assertEqual(3, cluster.default_ng_worker.node_count)
+
+        self.handler.cluster_delete(self.context, cluster.uuid)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("DELETE_IN_PROGRESS", cluster.status)
+        # Magnum destroys the rows once the driver reports DELETE_COMPLETE.
+        self.sync_until(cluster.uuid, lambda c: c is None)
+        self.assertEqual({}, self.cloud.app_creds.store)
+        secrets = json.loads(self.kubectl("get", "secrets", "-o", "json"))["items"]
+        self.assertEqual([], [s for s in secrets if s["metadata"]["name"].startswith(release)])

@@ -1,0 +1,28 @@
+"""Magnum finds this driver the way it finds any: through its entry points."""
+from magnum.drivers.common import driver as magnum_driver
+from oslo_config import cfg
+
+from magnum_capi_sidecar import conf
+from magnum_capi_sidecar import driver
+from tests import base
+
+
+class DriverLookupTest(base.ShimTestCase):
+    def test_found_for_the_python_drivers_templates(self):
+        for os_distro in ("ubuntu", "flatcar"):
+            found = magnum_driver.Driver.get_driver("vm", os_distro, "kubernetes")
+            self.assertIsInstance(found, driver.Driver)
+
+    def test_found_by_name(self):
+        found = magnum_driver.Driver.get_driver("vm", "ubuntu", "kubernetes", "k8s_capi_sidecar")
+        self.assertIsInstance(found, driver.Driver)
+
+    def test_needs_no_trust(self):
+        self.assertFalse(driver.Driver.needs_trust)
+
+    def test_options_are_listed_for_oslo_config(self):
+        [(group, opts)] = conf.list_opts()
+        self.assertEqual("capi_sidecar", group.name)
+        self.assertEqual({"url", "token_file", "ca_file", "timeout", "status_timeout", "status_retries"}, {o.name for o in opts})
+        # Synchronous RPCs time out after 60 s: our HTTP timeout stays below it.
+        self.assertLess(cfg.CONF.capi_sidecar.timeout, 60)
