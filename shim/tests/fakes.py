@@ -74,6 +74,28 @@ class _AppCreds(object):
         return self.store[ident]
 
 
+class _Keystone(object):
+    """Application credentials, plus the trusts Magnum before 2026.1 makes for every cluster."""
+
+    def __init__(self, app_creds):
+        self.client = type("KC", (), {"application_credentials": app_creds})()
+        self.trusts = {}
+
+    def create_trustee(self, name, password):
+        return type("Trustee", (), {"name": name, "id": "trustee-" + uuid.uuid4().hex})()
+
+    def create_trust(self, trustee_user):
+        trust = type("Trust", (), {"id": "trust-" + uuid.uuid4().hex})()
+        self.trusts[trust.id] = trustee_user
+        return trust
+
+    def delete_trust(self, context, cluster):
+        self.trusts.pop(cluster.trust_id, None)
+
+    def delete_trustee(self, trustee_id):
+        pass
+
+
 class Cloud(object):
     """One fake cloud shared by every OpenStackClients the code under test makes."""
 
@@ -82,6 +104,7 @@ class Cloud(object):
         self.flavors = [_Flavor("3", "m1.medium", vcpus, ram), _Flavor("4", "m1.large", 4, 8192)]
         self.app_creds = _AppCreds()
         self.volume_types = [_VolumeType("__DEFAULT__")]
+        self.keystone = _Keystone(self.app_creds)
 
     def clients(self, context):
         cloud = self
@@ -97,7 +120,7 @@ class Cloud(object):
                 return type("C", (), {"volume_types": type("V", (), {"list": lambda s: cloud.volume_types})()})()
 
             def keystone(self):
-                return type("K", (), {"client": type("KC", (), {"application_credentials": cloud.app_creds})()})()
+                return cloud.keystone
 
             def neutron(self):
                 raise AssertionError("networks are given as ids in these tests")
