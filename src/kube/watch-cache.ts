@@ -2,130 +2,140 @@
  * One list+watch per Cluster API kind across all namespaces, feeding an
  * in-memory index by (namespace, release). Status calls read the index and
  * cost the management cluster nothing; the number of watches does not grow
- * with the number of clusters. A broken watch re-lists after a back-off, and
- * `synced()` is false until every kind has listed and none is broken.
+ * with the number of clusters.
+ *
+ * A watch that ends cleanly is resumed at once from its last resourceVersion
+ * (client-node re-lists when the server answers 410 Gone). A failed list or
+ * watch marks the kind broken and retries after a doubling back-off; the
+ * retry resumes the watch, or re-lists when no resourceVersion is held yet.
+ * `synced()` is true only when every kind has listed and none is broken, so
+ * a missing CRD (list answers 404) shows as "not synced" with the reason.
  */
 import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
+import { ClusterObjectIndex } from './cache-index.js';
 import { describeError as describe, isNotFound, managementError } from './errors.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './watch-backoff.js';
 import { watchedKinds, type KindName, type WatchedKind } from './watch-kinds.js';
 
-interface Entry {
-  cluster?: CapiObject;
-  openstackCluster?: CapiObject;
-  controlPlane?: CapiObject;
-  machineDeployments: Map<string, CapiObject>;
-  machines: Map<string, CapiObject>;
-  addons: Map<string, CapiObject>;
-}
-
-type KindState = { phase: 'listing' | 'watching' | 'broken'; error?: string };
+type KindState = { phase: 'listing' | 'watching' | 'broken'; listed: boolean; failures: number; error?: string };
 
 export interface WatchCacheOptions {
+  /** Magnum's namespace prefix: objects outside `<prefix>-…` namespaces are ignored. */
   namespacePrefix: string;
+  /** Cluster API version the management cluster serves (v1beta1 by default; v1beta2 on CAPI 1.11+). */
+  capiVersion?: string;
+  /** First retry delay after a failure; doubles up to `maxRetryMs`. */
   retryMs?: number;
+  maxRetryMs?: number;
   onError?: (kind: KindName, err: unknown) => void;
 }
 
+export interface SyncState {
+  ok: boolean;
+  reason: string;
+}
+
+/** What status code reads: the objects of one cluster, and whether they can be trusted. */
 export interface ClusterObjectSource {
   objectsFor(namespace: string, release: string): ClusterObjects;
-  synced(): { ok: boolean; reason: string };
+  synced(): SyncState;
 }
 
 export class WatchCache implements ClusterObjectSource {
-  private readonly index = new Map<string, Entry>();
+  private readonly index: ClusterObjectIndex;
   private readonly states = new Map<KindName, KindState>();
   private readonly informers: ListWatch<KubernetesObject>[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly custom: CustomObjectsApi;
+  private readonly kinds: WatchedKind[];
+  private readonly backoff: BackoffPolicy;
   private stopped = false;
-  /** Requests made to the management API: lists and watch connections. */
+  /** Requests made to the management API: lists, watch connections, fresh GETs. */
   readonly requests = { list: 0, watch: 0, get: 0 };
 
   constructor(
     private readonly config: KubeConfig,
     private readonly opts: WatchCacheOptions,
-    private readonly kinds: WatchedKind[] = watchedKinds(),
+    kinds?: WatchedKind[],
   ) {
     this.custom = config.makeApiClient(CustomObjectsApi);
-  }
-
-  private key(namespace: string, release: string): string {
-    return `${namespace}/${release}`;
-  }
-
-  private entry(namespace: string, release: string): Entry {
-    const k = this.key(namespace, release);
-    let e = this.index.get(k);
-    if (!e) {
-      e = { machineDeployments: new Map(), machines: new Map(), addons: new Map() };
-      this.index.set(k, e);
-    }
-    return e;
-  }
-
-  private ours(obj: CapiObject): boolean {
-    return obj.metadata?.namespace?.startsWith(`${this.opts.namespacePrefix}-`) ?? false;
-  }
-
-  private put(kind: WatchedKind, obj: CapiObject, present: boolean): void {
-    if (!this.ours(obj)) return;
-    const release = kind.releaseOf(obj);
-    const ns = obj.metadata?.namespace;
-    const name = obj.metadata?.name;
-    if (!release || !ns || !name) return;
-    const e = this.entry(ns, release);
-    const set = <K extends 'cluster' | 'openstackCluster' | 'controlPlane'>(field: K) => {
-      if (present) e[field] = obj;
-      else if (e[field]?.metadata?.name === name) delete e[field];
-    };
-    const map = (m: Map<string, CapiObject>) => (present ? m.set(name, obj) : m.delete(name));
-    switch (kind.kind) {
-      case 'Cluster': set('cluster'); break;
-      case 'OpenStackCluster': set('openstackCluster'); break;
-      case 'KubeadmControlPlane': set('controlPlane'); break;
-      case 'MachineDeployment': map(e.machineDeployments); break;
-      case 'Machine': map(e.machines); break;
-      case 'HelmRelease':
-      case 'Manifests': map(e.addons); break;
-    }
+    this.kinds = kinds ?? watchedKinds(opts.capiVersion);
+    this.index = new ClusterObjectIndex(opts.namespacePrefix);
+    this.backoff = { baseMs: opts.retryMs ?? DEFAULT_BACKOFF.baseMs, maxMs: opts.maxRetryMs ?? DEFAULT_BACKOFF.maxMs };
   }
 
   async start(): Promise<void> {
-    const watch = new Watch(this.config);
-    await Promise.all(this.kinds.map((kind) => this.startKind(kind, watch)));
+    this.stopped = false;
+    await Promise.all(this.kinds.map((kind) => this.startKind(kind)));
   }
 
-  private async startKind(kind: WatchedKind, watch: Watch): Promise<void> {
+  private state(kind: KindName): KindState {
+    let s = this.states.get(kind);
+    if (!s) {
+      s = { phase: 'listing', listed: false, failures: 0 };
+      this.states.set(kind, s);
+    }
+    return s;
+  }
+
+  /** A Watch whose connections are counted, and which tells when one is established. */
+  private countingWatch(kind: KindName): Watch {
+    const watch = new Watch(this.config);
+    const open = watch.watch.bind(watch);
+    watch.watch = async (path, params, callback, done) => {
+      this.requests.watch++;
+      let failed = false;
+      const controller = await open(path, params, callback, (err: unknown) => {
+        if (err) failed = true;
+        done(err);
+      });
+      if (!failed && !this.stopped) {
+        const s = this.state(kind);
+        s.phase = 'watching';
+        s.failures = 0;
+        delete s.error;
+      }
+      return controller;
+    };
+    return watch;
+  }
+
+  private async startKind(kind: WatchedKind): Promise<void> {
     const path = `/apis/${kind.group}/${kind.version}/${kind.plural}`;
     const list = async () => {
       this.requests.list++;
-      this.states.set(kind.kind, { phase: 'listing' });
+      this.state(kind.kind).phase = 'listing';
       const result = (await this.custom.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural })) as KubernetesListObject<KubernetesObject>;
-      // Listed: the cache holds every object; the watch opens right after, and an error there marks it broken.
-      this.states.set(kind.kind, { phase: 'watching' });
+      const s = this.state(kind.kind);
+      s.listed = true;
+      // Listed: the index holds every object; the watch opens next and an error there marks it broken again.
+      s.phase = 'watching';
       return result;
     };
-    const informer = new ListWatch<KubernetesObject>(path, watch, list, false);
-    // The cache reads objects through the loose CapiObject view (status fields are untyped here).
-    informer.on('add', (o) => this.put(kind, o as CapiObject, true));
-    informer.on('update', (o) => this.put(kind, o as CapiObject, true));
-    informer.on('delete', (o) => this.put(kind, o as CapiObject, false));
-    informer.on('connect', () => {
-      this.requests.watch++;
-    });
-    const restart = () => {
-      setTimeout(() => {
-        if (!this.stopped) void informer.start().catch((e) => fail(e));
-      }, this.opts.retryMs ?? 1000).unref();
-    };
+    const informer = new ListWatch<KubernetesObject>(path, this.countingWatch(kind.kind), list, false);
+    // The index reads objects through the loose CapiObject view (status fields are untyped here).
+    informer.on('add', (o) => this.index.put(kind, o as CapiObject));
+    informer.on('update', (o) => this.index.put(kind, o as CapiObject));
+    informer.on('delete', (o) => this.index.remove(kind, o as CapiObject));
     const fail = (err: unknown) => {
-      this.states.set(kind.kind, { phase: 'broken', error: describe(err) });
+      if (this.stopped) return;
+      const s = this.state(kind.kind);
+      s.phase = 'broken';
+      s.failures++;
+      s.error = describe(err);
       this.opts.onError?.(kind.kind, err);
-      if (!this.stopped) restart();
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!this.stopped) informer.start().catch(fail);
+      }, backoffDelay(s.failures, this.backoff));
+      timer.unref();
+      this.timers.add(timer);
     };
-    // ListWatch reports a failed list or a dropped watch here, then waits to be started again.
+    // ListWatch reports a failed list or a broken watch here, then waits to be started again.
     informer.on('error', fail);
     this.informers.push(informer);
+    this.state(kind.kind);
     try {
       await informer.start();
     } catch (err) {
@@ -135,38 +145,39 @@ export class WatchCache implements ClusterObjectSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await Promise.all(this.informers.map((i) => i.stop()));
   }
 
-  synced(): { ok: boolean; reason: string } {
-    const problems = this.kinds
-      .map((k) => [k.kind, this.states.get(k.kind)] as const)
-      .filter(([, s]) => s?.phase !== 'watching')
-      .map(([k, s]) => `${k} ${s ? `${s.phase}${s.error ? `: ${s.error}` : ''}` : 'not started'}`);
+  synced(): SyncState {
+    const problems = this.kinds.flatMap((k) => {
+      const s = this.states.get(k.kind);
+      if (!s) return [`${k.kind} not started`];
+      if (s.phase === 'broken') return [`${k.kind} broken: ${s.error ?? 'unknown error'}`];
+      if (!s.listed) return [`${k.kind} listing`];
+      return [];
+    });
     return problems.length === 0 ? { ok: true, reason: 'all watches synced' } : { ok: false, reason: `watches not synced: ${problems.join('; ')}` };
   }
 
   objectsFor(namespace: string, release: string): ClusterObjects {
-    const e = this.index.get(this.key(namespace, release));
-    if (!e) return { machineDeployments: [], machines: [], addons: [] };
-    return {
-      cluster: e.cluster,
-      openstackCluster: e.openstackCluster,
-      controlPlane: e.controlPlane,
-      machineDeployments: [...e.machineDeployments.values()],
-      machines: [...e.machines.values()],
-      addons: [...e.addons.values()],
-    };
+    return this.index.objectsFor(namespace, release);
   }
 
   /** Releases the cache knows objects of, for the benchmark and operators. */
   size(): number {
-    return this.index.size;
+    return this.index.size();
   }
 
-  /** A fresh GET of the Cluster, bypassing the cache: true only when the API says 404. */
+  /**
+   * A fresh GET of the Cluster, bypassing the cache, to back DELETE_COMPLETE:
+   * true only when the API answers 404; false when it exists; any other
+   * failure throws (a delete must never complete on an error).
+   */
   async confirmClusterAbsent(namespace: string, release: string): Promise<boolean> {
-    const kind = this.kinds.find((k) => k.kind === 'Cluster')!;
+    const kind = this.kinds.find((k) => k.kind === 'Cluster');
+    if (!kind) throw new Error('watch cache has no Cluster kind');
     this.requests.get++;
     try {
       await this.custom.getNamespacedCustomObject({ group: kind.group, version: kind.version, namespace, plural: kind.plural, name: release });

@@ -1,0 +1,99 @@
+/**
+ * The in-memory index the watch cache feeds: every Cluster API object of a
+ * Magnum cluster under one (namespace, release) key. Pure bookkeeping, no
+ * I/O, so it is tested on its own; `WatchCache` only routes watch events here.
+ */
+import type { CapiObject, ClusterObjects } from '../status/objects.js';
+import type { WatchedKind } from './watch-kinds.js';
+
+interface Entry {
+  cluster?: CapiObject;
+  openstackCluster?: CapiObject;
+  controlPlane?: CapiObject;
+  machineDeployments: Map<string, CapiObject>;
+  machines: Map<string, CapiObject>;
+  addons: Map<string, CapiObject>;
+}
+
+type Single = 'cluster' | 'openstackCluster' | 'controlPlane';
+type Many = 'machineDeployments' | 'machines' | 'addons';
+
+/** Where each kind's objects go in `ClusterObjects`. */
+const SLOT: Record<WatchedKind['kind'], Single | Many> = {
+  Cluster: 'cluster',
+  OpenStackCluster: 'openstackCluster',
+  KubeadmControlPlane: 'controlPlane',
+  MachineDeployment: 'machineDeployments',
+  Machine: 'machines',
+  // HelmRelease and Manifests may share a name: the kind keeps them apart.
+  HelmRelease: 'addons',
+  Manifests: 'addons',
+};
+
+const isMany = (slot: Single | Many): slot is Many => slot === 'machineDeployments' || slot === 'machines' || slot === 'addons';
+
+export class ClusterObjectIndex {
+  private readonly entries = new Map<string, Entry>();
+
+  /** `namespacePrefix` is Magnum's namespace prefix: only `<prefix>-…` namespaces are ours. */
+  constructor(private readonly namespacePrefix: string) {}
+
+  private static key(namespace: string, release: string): string {
+    return `${namespace}/${release}`;
+  }
+
+  /** The index key of an object, or undefined when it is not one of ours. */
+  private locate(kind: WatchedKind, obj: CapiObject): { key: string; name: string } | undefined {
+    const ns = obj.metadata?.namespace;
+    const name = obj.metadata?.name;
+    if (!ns || !name || !ns.startsWith(`${this.namespacePrefix}-`)) return undefined;
+    const release = kind.releaseOf(obj);
+    if (!release) return undefined;
+    return { key: ClusterObjectIndex.key(ns, release), name: kind.kind === 'Manifests' ? `Manifests/${name}` : name };
+  }
+
+  /** An object was added or changed. */
+  put(kind: WatchedKind, obj: CapiObject): void {
+    const at = this.locate(kind, obj);
+    if (!at) return;
+    let e = this.entries.get(at.key);
+    if (!e) {
+      e = { machineDeployments: new Map(), machines: new Map(), addons: new Map() };
+      this.entries.set(at.key, e);
+    }
+    const slot = SLOT[kind.kind];
+    if (isMany(slot)) e[slot].set(at.name, obj);
+    else e[slot] = obj;
+  }
+
+  /** An object was deleted. Empty entries go, so the index does not grow with deleted clusters. */
+  remove(kind: WatchedKind, obj: CapiObject): void {
+    const at = this.locate(kind, obj);
+    const e = at && this.entries.get(at.key);
+    if (!at || !e) return;
+    const slot = SLOT[kind.kind];
+    if (isMany(slot)) e[slot].delete(at.name);
+    else if (e[slot]?.metadata?.name === obj.metadata?.name) delete e[slot];
+    const empty = !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.addons.size === 0;
+    if (empty) this.entries.delete(at.key);
+  }
+
+  /** A snapshot: later events do not change what a caller already holds. */
+  objectsFor(namespace: string, release: string): ClusterObjects {
+    const e = this.entries.get(ClusterObjectIndex.key(namespace, release));
+    if (!e) return { machineDeployments: [], machines: [], addons: [] };
+    return {
+      cluster: e.cluster,
+      openstackCluster: e.openstackCluster,
+      controlPlane: e.controlPlane,
+      machineDeployments: [...e.machineDeployments.values()],
+      machines: [...e.machines.values()],
+      addons: [...e.addons.values()],
+    };
+  }
+
+  /** How many (namespace, release) pairs have objects. */
+  size(): number {
+    return this.entries.size;
+  }
+}
