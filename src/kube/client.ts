@@ -1,5 +1,6 @@
 /** The management cluster's API clients, built once from the configured kubeconfig. */
 import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { ConfigError } from '../config.js';
 
 export interface KubeClients {
   config: KubeConfig;
@@ -9,7 +10,13 @@ export interface KubeClients {
 
 export function kubeClients(kubeconfigPath: string): KubeClients {
   const config = new KubeConfig();
-  config.loadFromFile(kubeconfigPath);
+  try {
+    config.loadFromFile(kubeconfigPath);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ConfigError([`kubeconfig: cannot load ${kubeconfigPath}: ${e.code ?? e.message?.split('\n')[0] ?? String(err)}`]);
+  }
+  if (!config.getCurrentCluster()) throw new ConfigError([`kubeconfig: ${kubeconfigPath} names no current cluster`]);
   return {
     config,
     core: config.makeApiClient(CoreV1Api),
