@@ -13,7 +13,10 @@ import type { Values } from './merge.js';
 async function readValuesFile(path: string, setting: string): Promise<Values> {
   let doc: unknown;
   try {
-    doc = loadYaml(await readFile(path, 'utf8'));
+    const text = await readFile(path, 'utf8');
+    // A file of comments only is an empty layer (an overlay kept as a commented template), not an error.
+    if (text.replace(/^\s*#.*$/gm, '').trim() === '') return {};
+    doc = loadYaml(text);
   } catch (err) {
     throw new ConfigError([`${setting}: ${path}: ${(err as Error).message.split('\n')[0]}`]);
   }

@@ -1,7 +1,9 @@
 /**
  * The one merge rule for values layers (base files < generated < overlays):
  * maps merge deeply, lists concatenate, and null never overrides, so an
- * overlay cannot erase a value by accident.
+ * overlay cannot erase a value by accident. The result shares no structure
+ * with its inputs: layers are read once and reused for every plan, so a
+ * caller that edits a plan's values must not reach into them.
  */
 export type Values = Record<string, unknown>;
 
@@ -9,17 +11,24 @@ function isMap(v: unknown): v is Values {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function copy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copy);
+  if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+  return v;
+}
+
 export function mergeValues(base: Values, top: Values): Values {
-  const out: Values = { ...base };
+  const out = copy(base) as Values;
   for (const [key, value] of Object.entries(top)) {
-    if (value === null || value === undefined) {
-      if (!(key in out)) out[key] = value;
+    if (value === undefined) continue;
+    const current = out[key];
+    if (value === null) {
+      if (!(key in out)) out[key] = null;
       continue;
     }
-    const current = out[key];
     if (isMap(current) && isMap(value)) out[key] = mergeValues(current, value);
-    else if (Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...value];
-    else out[key] = value;
+    else if (Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...(copy(value) as unknown[])];
+    else out[key] = copy(value);
   }
   return out;
 }

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidLabel } from '../../../src/errors.js';
+import { parseConfig } from '../../../src/config.js';
+import { planRelease } from '../../../src/values/index.js';
 import { at, render, specWith } from './helpers.js';
 
 interface Row {
@@ -15,6 +17,8 @@ interface Row {
   template: [string, unknown];
   cluster: [string, unknown];
   malformed?: [string, string];
+  /** Template labels the label needs to have an effect (a size, an old chart), set in every case. */
+  needs?: Record<string, string>;
 }
 
 const rows: Row[] = [
@@ -38,6 +42,11 @@ const rows: Row[] = [
   { label: 'boot_volume_size', path: 'nodeGroupDefaults.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50] },
   { label: 'etcd_blockdevice_size', path: 'etcd.blockDevice.size', default: undefined, template: ['10', 10], cluster: ['20', 20], malformed: ['-1', 'integer'] },
   { label: 'etcd_volume_size', path: 'etcd.blockDevice.size', default: undefined, template: ['5', 5], cluster: ['8', 8], malformed: ['big', 'integer'] },
+  { label: 'etcd_blockdevice_type', path: 'etcd.blockDevice.type', needs: { etcd_blockdevice_size: '10' }, default: 'Volume', template: ['local', 'Local'], cluster: ['Volume', 'Volume'], malformed: ['ramdisk', 'one of volume, local'] },
+  { label: 'etcd_blockdevice_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['fast', 'fast'], cluster: ['faster', 'faster'], malformed: ['a\tb', 'a name without control characters'] },
+  { label: 'etcd_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['old-fast', 'old-fast'], cluster: ['old-faster', 'old-faster'] },
+  { label: 'etcd_blockdevice_volume_az', path: 'etcd.blockDevice.availabilityZone', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['az\n1', 'a name without control characters'] },
+  { label: 'kube_dashboard_enabled', path: 'addons.kubernetesDashboard.enabled', needs: { capi_helm_chart_version: '0.19.2' }, default: true, template: ['false', false], cluster: ['true', true], malformed: ['visible', 'boolean'] },
   { label: 'csi_cinder_availability_zone', path: 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', default: 'nova', template: ['az1', 'az1'], cluster: ['az2', 'az2'] },
   { label: 'csi_cinder_reclaim_policy', path: 'addons.openstack.csiCinder.defaultStorageClass.reclaimPolicy', default: 'Retain', template: ['Delete', 'Delete'], cluster: ['retain', 'Retain'], malformed: ['Recycle', 'one of Retain, Delete'] },
   { label: 'csi_cinder_volume_binding_mode', path: 'addons.openstack.csiCinder.defaultStorageClass.volumeBindingMode', default: 'WaitForFirstConsumer', template: ['Immediate', 'Immediate'], cluster: ['waitforfirstconsumer', 'WaitForFirstConsumer'], malformed: ['Later', 'one of WaitForFirstConsumer, Immediate'] },
@@ -62,12 +71,13 @@ describe.each(rows)('label $label → $path', (row) => {
   const extra: Record<string, string> = NEEDS_AUTOSCALING.has(row.label) ? { auto_scaling_enabled: 'true' } : {};
   // Bounds that differ from node_count make autoscaling visible in the values.
   if (row.label === 'auto_scaling_enabled') extra.max_node_count = '5';
-  const template = (v: string) => ({ [row.label]: v });
+  const needs = row.needs ?? {};
+  const template = (v: string) => ({ ...needs, [row.label]: v });
   const cluster = (v: string) => ({ ...extra, [row.label]: v });
 
   it('default', () => {
     const base = row.label === 'auto_scaling_enabled' ? {} : extra;
-    expect(at(render(withLabels({}, base)), row.path)).toEqual(row.default);
+    expect(at(render(withLabels(needs, base)), row.path)).toEqual(row.default);
   });
 
   it('template value', () => {
@@ -84,7 +94,7 @@ describe.each(rows)('label $label → $path', (row) => {
   if (row.malformed) {
     const [bad, expected] = row.malformed;
     it(`malformed ${JSON.stringify(bad)} is a 422 naming the label`, () => {
-      const run = () => render(withLabels({}, cluster(bad)));
+      const run = () => render(withLabels(needs, cluster(bad)));
       expect(run).toThrow(InvalidLabel);
       expect(run).toThrow(`label ${row.label}: expected ${expected}, got ${JSON.stringify(bad)}`);
     });
@@ -141,6 +151,15 @@ describe('chart versions', () => {
 
   it('still refuses a malformed dashboard label on charts without the addon', () => {
     expect(() => render(withLabels({}, { kube_dashboard_enabled: 'hmm' }))).toThrow('label kube_dashboard_enabled: expected boolean, got "hmm"');
+  });
+
+  it.each([
+    [{}, {}, '0.27.0'],
+    [{}, { chart: { defaultVersion: '0.26.1' } }, '0.26.1'],
+    [{ capi_helm_chart_version: '0.25.0' }, { chart: { defaultVersion: '0.26.1' } }, '0.25.0'],
+  ])('template labels %j with site %j install chart %s', (templateLabels, site, version) => {
+    const plan = planRelease(withLabels(templateLabels, {}), parseConfig(site), { base: [], overlays: [] });
+    expect(plan.chart.version).toBe(version);
   });
 
   it('refuses a chart version that is not a version', () => {
