@@ -33,11 +33,19 @@ export class LabelReader {
     return v === undefined ? undefined : v.trim();
   }
 
-  /** The first of several names (new name first, then the old one) that is set. */
+  /**
+   * The first of several names (new name first, then the old one) that is set.
+   * What the user set (cluster or template, under either name) beats a site
+   * default under either name: an operator's default for the new name must
+   * not silently override a template still using the old one.
+   */
   private first(names: readonly string[]): [string, string] | undefined {
-    for (const n of names) {
-      const v = this.raw(n);
-      if (v !== undefined && v !== '') return [n, v];
+    const user = (n: string) => this.cluster[n] ?? this.template[n];
+    for (const lookup of [user, (n: string) => this.site[n]]) {
+      for (const n of names) {
+        const v = lookup(n)?.trim();
+        if (v !== undefined && v !== '') return [n, v];
+      }
     }
     return undefined;
   }

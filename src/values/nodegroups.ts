@@ -11,8 +11,15 @@ import type { NodeGroup } from '../magnum/spec.js';
 import type { RenderContext } from './context.js';
 import type { Values } from './merge.js';
 
-/** The chart names node groups' resources after them; shorter names collide with its own suffixes. */
+/**
+ * The chart fails the whole render unless a node-group name matches
+ * `^[a-z][a-z0-9-]+[a-z0-9]$` (at least 3 characters, a letter first).
+ */
 const MIN_NAME = 3;
+/** The name is also a label value (`capi.stackhpc.com/node-group`), which Kubernetes caps at 63. */
+const MAX_NAME = 63;
+/** Components of the chart's own that share resource kinds with node groups (the MachineHealthCheck). */
+const RESERVED = ['control-plane'];
 export const MASTER_ROLE = 'master';
 
 export function workerGroups(groups: NodeGroup[]): NodeGroup[] {
@@ -32,6 +39,15 @@ export function checkNodeGroupNames(groups: NodeGroup[], release: string): void 
     const field = `nodegroups.${i}.name`;
     if (name.length < MIN_NAME) {
       throw new MagnumRuleViolation(`node group name ${JSON.stringify(g.name)} must have at least ${MIN_NAME} letters or digits`, field);
+    }
+    if (!/^[a-z]/.test(name)) {
+      throw new MagnumRuleViolation(`node group name ${JSON.stringify(g.name)} must start with a letter`, field);
+    }
+    if (name.length > MAX_NAME) {
+      throw new MagnumRuleViolation(`node group name ${JSON.stringify(g.name)} must have at most ${MAX_NAME} characters once lower-cased and cleaned (${name.length})`, field);
+    }
+    if (RESERVED.includes(name)) {
+      throw new MagnumRuleViolation(`node group name ${JSON.stringify(g.name)} is reserved for the control plane's resources`, field);
     }
     const clash = byName.get(name);
     if (clash !== undefined) {

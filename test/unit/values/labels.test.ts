@@ -114,6 +114,14 @@ describe('label resolution', () => {
     expect(at(values, 'etcd.blockDevice')).toEqual({ size: 9, type: 'Volume', volumeType: 'new' });
   });
 
+  it.each([
+    ['an old name the template sets beats a site default for the new name', { etcd_volume_size: '5' }, { etcd_blockdevice_size: '7' }, 5],
+    ['a site default for the new name applies when no user label is set', {}, { etcd_blockdevice_size: '7', etcd_volume_size: '3' }, 7],
+    ['a site default for the old name still works', {}, { etcd_volume_size: '3' }, 3],
+  ])('%s', (_name, template, defaults, size) => {
+    expect(at(render(withLabels(template, {}), { labelDefaults: defaults }), 'etcd.blockDevice.size')).toBe(size);
+  });
+
   it('a local etcd block device carries no volume settings', () => {
     const values = render(withLabels({ etcd_blockdevice_size: '9', etcd_blockdevice_type: 'local', etcd_blockdevice_volume_type: 'x' }, {}));
     expect(at(values, 'etcd.blockDevice')).toEqual({ size: 9, type: 'Local' });

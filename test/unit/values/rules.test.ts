@@ -131,6 +131,20 @@ describe('node group names', () => {
     expect(() => render(specWith((s) => void s.nodegroups!.push(extraGroup(name))))).toThrow(/must have at least 3 letters or digits/);
   });
 
+  it.each<[string, string]>([
+    ['1gpu', 'node group name "1gpu" must start with a letter'],
+    ['-42-workers', 'node group name "-42-workers" must start with a letter'],
+    ['Control Plane', 'node group name "Control Plane" is reserved for the control plane\'s resources'],
+    [`w${'x'.repeat(63)}`, `node group name "w${'x'.repeat(63)}" must have at most 63 characters once lower-cased and cleaned (64)`],
+  ])('%j is refused: %s', (name, message) => {
+    expectRule(() => render(specWith((s) => void s.nodegroups!.push(extraGroup(name)))), message, 'nodegroups.2.name');
+  });
+
+  it('a 63-character name is accepted as it is', () => {
+    const name = `w${'x'.repeat(62)}`;
+    expect(at(render(specWith((s) => void s.nodegroups!.push(extraGroup(name)))), 'nodeGroups.1.name')).toBe(name);
+  });
+
   it('two groups that sanitise alike are refused', () => {
     const spec = specWith((s) => {
       s.nodegroups!.push(extraGroup('GPU workers'), extraGroup('gpu_workers'));
@@ -139,11 +153,11 @@ describe('node group names', () => {
   });
 
   it('two long names that differ only past the 63-character cut are refused', () => {
-    const long = 'x'.repeat(60);
+    const long = `w${'x'.repeat(58)}`;
     const spec = specWith((s) => {
       s.nodegroups!.push(extraGroup(`${long}-a`), extraGroup(`${long}-b`));
     });
-    expect(() => render(spec)).toThrow(/both become MachineDeployment k8s-cluster-abcdefghij23-x+; shorten one/);
+    expect(() => render(spec)).toThrow(/both become MachineDeployment k8s-cluster-abcdefghij23-wx+; shorten one/);
   });
 });
 
