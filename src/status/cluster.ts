@@ -2,12 +2,29 @@
  * From cached Cluster API objects and Magnum's current statuses to the
  * statuses Magnum should store. Pure: the clock and the "absence confirmed by
  * a fresh read" fact come in as arguments.
+ *
+ * Semantics are magnum-capi-helm 1.4.0's `update_cluster_status`, with the
+ * improvements of DESIGN section 7:
+ * - Only CREATE/UPDATE_IN_PROGRESS and DELETE_IN_PROGRESS clusters move. A
+ *   _FAILED or _COMPLETE cluster keeps its status (Magnum polls only clusters
+ *   in progress; a failed operation is ended, the user starts a new one).
+ * - Node groups of a polled cluster follow Cluster API from any CREATE_/UPDATE_
+ *   status, as the Python driver does: a FAILED group whose deployment turns
+ *   Running recovers to _COMPLETE, a COMPLETE one whose deployment reports
+ *   Failed becomes _FAILED. A failed group does not fail the cluster (Python
+ *   neither); its reason is carried in the cluster's status_reason.
+ * - The create/update deadline counts from Magnum's `updated_at` (else
+ *   `created_at`). Magnum bumps `updated_at` on every save, and the shim saves
+ *   whenever a status_reason or address changes, so the deadline measures
+ *   "no visible progress for create_timeout minutes", not total duration.
+ * - An addon `Unknown` fails the cluster only after the grace period; Python
+ *   fails at once.
  */
 import type { StatusResponse } from '../api/schemas.js';
 import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { condition, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
-import { ADDON_PHASE, COND } from './vocabulary.js';
+import { ADDON_PHASE, COND, MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
   addonUnknownGraceSeconds: number;
@@ -41,9 +58,9 @@ function nextGroupStatus(current: ClusterStatus | null | undefined, view: GroupV
   const op = opOf(current);
   if (op === 'DELETE') return view.state === 'Absent' ? 'deleted' : current;
   if (op === null) return current;
+  // As the Python driver: from any CREATE_/UPDATE_ status, so a failed group that turns ready recovers.
   if (view.state === 'Ready') return `${op}_COMPLETE`;
-  // A failed group that turns ready recovers above; one that fails while in progress fails.
-  if (view.state === 'Failed' && current?.endsWith('_IN_PROGRESS')) return `${op}_FAILED`;
+  if (view.state === 'Failed') return `${op}_FAILED`;
   return current;
 }
 
@@ -51,8 +68,14 @@ function addonName(a: CapiObject): string {
   return a.metadata?.name ?? 'addon';
 }
 
-/** The first addon problem: a Failed addon, or an Unknown one past the grace period. */
-function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number): { failed: string | null; waiting: string | null } {
+/**
+ * The first addon problem: a Failed addon, or an Unknown one past the grace
+ * period. How long it has been Unknown comes from its Ready condition's
+ * lastTransitionTime; the addon provider may not set one, and its creation
+ * time is no measure on an update (the addon is as old as the cluster), so
+ * then the clock starts no earlier than the operation's last progress.
+ */
+function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number, operationSince: Date | null): { failed: string | null; waiting: string | null } {
   let waiting: string | null = null;
   for (const a of addons) {
     const phase = str(a.status?.phase);
@@ -60,13 +83,27 @@ function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number): { 
     const message = str(a.status?.failureMessage) ?? condition(a, COND.Ready)?.message;
     if (phase === ADDON_PHASE.Failed) return { failed: `addon ${addonName(a)} failed${message ? `: ${message}` : ''}`, waiting };
     if (phase === ADDON_PHASE.Unknown) {
-      const since = condition(a, COND.Ready)?.lastTransitionTime ?? a.metadata?.creationTimestamp;
-      const age = since ? (now.getTime() - new Date(since).getTime()) / 1000 : 0;
+      const since = unknownSince(a, operationSince);
+      const age = since ? (now.getTime() - since.getTime()) / 1000 : 0;
       if (age > graceSeconds) return { failed: `addon ${addonName(a)} has been Unknown for ${Math.round(age)}s${message ? `: ${message}` : ''}`, waiting };
     }
     waiting ??= `addon ${addonName(a)}: ${phase ?? 'pending'}${message ? ` (${message})` : ''}`;
   }
   return { failed: null, waiting };
+}
+
+function time(raw: string | Date | undefined): Date | null {
+  if (!raw) return null;
+  const d = new Date(raw);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function unknownSince(addon: CapiObject, operationSince: Date | null): Date | null {
+  const transition = time(condition(addon, COND.Ready)?.lastTransitionTime);
+  if (transition) return transition;
+  const created = time(addon.metadata?.creationTimestamp);
+  if (!created || !operationSince) return created ?? operationSince;
+  return created > operationSince ? created : operationSince;
 }
 
 /** Why the cluster is not ready yet: the first unmet thing, with CAPI's and CAPO's own words. */
@@ -118,7 +155,6 @@ export function computeStatus(input: StatusInput): StatusOutput {
     nodegroups.push(entry);
   }
   const groupsInProgress = nodegroups.some((n) => n.status.endsWith('_IN_PROGRESS'));
-  const groupsFailed = nodegroups.some((n) => n.status.endsWith('_FAILED'));
 
   const endpoint = capi?.spec?.controlPlaneEndpoint as { host?: string; port?: number } | undefined;
   const apiAddress = endpoint?.host && endpoint.port ? `https://${endpoint.host}:${endpoint.port}` : cluster.api_address ?? null;
@@ -137,33 +173,28 @@ export function computeStatus(input: StatusInput): StatusOutput {
     } else {
       reason = capi ? `deleting: ${clusterWaiting(objects) ?? 'Cluster API is removing the cluster'}` : 'deleting: confirming the Cluster is gone';
     }
-  } else if (op === 'CREATE' || op === 'UPDATE') {
-    const inProgress = status?.endsWith('_IN_PROGRESS') ?? false;
-    const addons = addonProblem(objects.addons, now, options.addonUnknownGraceSeconds);
-    if (capi && allReady() && !groupsInProgress && !groupsFailed && addons.failed === null && addons.waiting === null) {
-      // Ready: completes an operation in progress, and recovers one that had failed.
-      status = `${op}_COMPLETE`;
-      reason = null;
-    } else if (inProgress) {
+  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
+    const started = startedAt(spec);
+    const addons = addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started);
+    const failedGroup = nodegroups.find((n) => n.status.endsWith('_FAILED'));
+    if (capi && allReady() && !groupsInProgress && addons.failed === null && addons.waiting === null) {
+      status = op === 'CREATE' ? MAGNUM.CREATE_COMPLETE : MAGNUM.UPDATE_COMPLETE;
+      reason = failedGroup?.status_reason ?? null;
+    } else {
       const waitingFor =
         (!capi ? 'waiting for the Cluster object to be created' : null) ??
         clusterWaiting(objects) ??
         nodegroups.find((n) => n.status.endsWith('_IN_PROGRESS'))?.status_reason ??
         addons.waiting;
-      const failedGroup = nodegroups.find((n) => n.status.endsWith('_FAILED'));
-      const started = startedAt(spec);
       const timeoutMin = cluster.create_timeout || options.defaultCreateTimeoutMinutes;
       if (addons.failed) {
-        status = `${op}_FAILED`;
+        status = op === 'CREATE' ? MAGNUM.CREATE_FAILED : MAGNUM.UPDATE_FAILED;
         reason = addons.failed;
-      } else if (failedGroup && !groupsInProgress) {
-        status = `${op}_FAILED`;
-        reason = failedGroup.status_reason;
       } else if (started && now.getTime() - started.getTime() > timeoutMin * 60_000) {
-        status = `${op}_FAILED`;
-        reason = `timed out after ${timeoutMin} minutes; last seen: ${waitingFor ?? 'the cluster was not ready'}`;
+        status = op === 'CREATE' ? MAGNUM.CREATE_FAILED : MAGNUM.UPDATE_FAILED;
+        reason = `timed out after ${timeoutMin} minutes without progress; last seen: ${waitingFor ?? failedGroup?.status_reason ?? 'the cluster was not ready'}`;
       } else {
-        reason = waitingFor ?? reason;
+        reason = waitingFor ?? failedGroup?.status_reason ?? reason;
       }
     }
   }

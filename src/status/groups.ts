@@ -5,7 +5,7 @@
  */
 import { derivedName, sanitise } from '../magnum/names.js';
 import type { NodeGroup } from '../magnum/spec.js';
-import { COND, LABEL, type GroupState } from './vocabulary.js';
+import { COND, LABEL, MD_PHASE, type GroupState } from './vocabulary.js';
 import { isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
 
 export interface GroupView {
@@ -51,17 +51,21 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
   const addresses = machineAddresses(machines);
   if (!md) {
     // A deleted MachineDeployment vanishes at once while its Machines drain.
-    if (machines.length > 0) return { state: 'Pending', reason: `node group ${group.name}: ${machines.length} machines still deleting`, addresses };
+    if (machines.length > 0) return { state: 'Pending', reason: `node group ${group.name}: MachineDeployment ${name} gone, ${machines.length} machines remain`, addresses };
     return { state: 'Absent', reason: `node group ${group.name}: MachineDeployment ${name} not found`, addresses };
   }
   const desired = num(md.spec?.replicas);
+  const counts = desired !== undefined ? { desired } : {};
   const phase = str(md.status?.phase);
   const failure = machines.map(machineFailure).find(Boolean);
-  if (phase === 'Running' && !failure) return { state: 'Ready', reason: null, ...(desired !== undefined ? { desired } : {}), addresses };
-  if (phase === 'Failed') {
-    return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...(desired !== undefined ? { desired } : {}), addresses };
+  // As magnum-capi-helm: the phase decides. Running means every replica is
+  // available, so a leftover failed Machine (remediation will replace it) does not hold the group.
+  if (phase === MD_PHASE.Running) return { state: 'Ready', reason: null, ...counts, addresses };
+  if (phase === MD_PHASE.Failed) {
+    return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...counts, addresses };
   }
+  // Every other phase (ScalingUp, ScalingDown, Unknown, one we have never seen) is Pending, never Failed.
   const r = replicas(md);
   const detail = failure ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));
-  return { state: 'Pending', reason: `node group ${group.name}: ${r.ready ?? 0}/${desired ?? '?'} machines ready; ${detail}`, ...(desired !== undefined ? { desired } : {}), addresses };
+  return { state: 'Pending', reason: `node group ${group.name}: ${r.ready ?? 0}/${desired ?? '?'} machines ready; ${detail}`, ...counts, addresses };
 }

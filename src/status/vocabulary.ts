@@ -16,23 +16,74 @@ export const COND = {
   ControlPlaneComponentsHealthy: 'ControlPlaneComponentsHealthy',
 } as const;
 
+/** Cluster API v1beta2 condition types (CAPI 1.11+ serves v1beta2), read when the v1beta1 block is gone. */
+export const COND_V1BETA2 = {
+  /** Cluster: control plane, workers and the conditions they summarise are available (replaces Ready). */
+  Available: 'Available',
+  /** Cluster: the control plane answers (replaces ControlPlaneReady). */
+  ControlPlaneAvailable: 'ControlPlaneAvailable',
+  /** Cluster: the infrastructure cluster is provisioned (same name as v1beta1). */
+  InfrastructureReady: 'InfrastructureReady',
+  /** Cluster: the worker MachineDeployments and MachinePools are available. */
+  WorkersAvailable: 'WorkersAvailable',
+  /** KubeadmControlPlane, MachineDeployment: every Machine is ready (same name as v1beta1). */
+  MachinesReady: 'MachinesReady',
+  /** KubeadmControlPlane: etcd members healthy (same name as v1beta1). */
+  EtcdClusterHealthy: 'EtcdClusterHealthy',
+  /** KubeadmControlPlane: API server, scheduler, controller manager healthy (same name as v1beta1). */
+  ControlPlaneComponentsHealthy: 'ControlPlaneComponentsHealthy',
+  /** Machine, MachineDeployment: the object is being deleted; its message says what it waits for. */
+  Deleting: 'Deleting',
+} as const;
+
 /**
  * Where a v1beta1 condition's meaning lives on a v1beta2 object when the
- * deprecated v1beta1 block is gone (CAPI 1.11+ serves v1beta2).
+ * deprecated v1beta1 block is gone.
  */
 export const V1BETA2_EQUIVALENT: Record<string, string> = {
-  Ready: 'Available',
-  ControlPlaneReady: 'ControlPlaneAvailable',
-  InfrastructureReady: 'InfrastructureReady',
-  MachinesReady: 'MachinesReady',
-  EtcdClusterHealthy: 'EtcdClusterHealthy',
-  ControlPlaneComponentsHealthy: 'ControlPlaneComponentsHealthy',
+  [COND.Ready]: COND_V1BETA2.Available,
+  [COND.ControlPlaneReady]: COND_V1BETA2.ControlPlaneAvailable,
+  [COND.InfrastructureReady]: COND_V1BETA2.InfrastructureReady,
+  [COND.MachinesReady]: COND_V1BETA2.MachinesReady,
+  [COND.EtcdClusterHealthy]: COND_V1BETA2.EtcdClusterHealthy,
+  [COND.ControlPlaneComponentsHealthy]: COND_V1BETA2.ControlPlaneComponentsHealthy,
 };
+
+/** Conditions CAPO sets with the clearest failure messages. */
+export const COND_CAPO = {
+  /** OpenStackCluster: network, router, load balancer and bastion are ready. */
+  Ready: 'Ready',
+  /** OpenStackMachine: the server exists and is ACTIVE; the message carries Nova's error otherwise. */
+  InstanceReady: 'InstanceReady',
+} as const;
+
+/** Magnum's status values, as the Python driver moves them. */
+export const MAGNUM = {
+  /** An operation is running; only the driver moves a cluster out of it (Magnum never times out). */
+  CREATE_IN_PROGRESS: 'CREATE_IN_PROGRESS',
+  /** The cluster came up: conditions ready, no group in progress, every addon Deployed. */
+  CREATE_COMPLETE: 'CREATE_COMPLETE',
+  /** An addon failed, or the create timed out. Final: only a new operation moves it. */
+  CREATE_FAILED: 'CREATE_FAILED',
+  /** Resize, upgrade, node-group change in progress. */
+  UPDATE_IN_PROGRESS: 'UPDATE_IN_PROGRESS',
+  /** The update settled. */
+  UPDATE_COMPLETE: 'UPDATE_COMPLETE',
+  /** An addon failed, or the update timed out. */
+  UPDATE_FAILED: 'UPDATE_FAILED',
+  /** Helm uninstalled the release; Cluster API is tearing the cluster down. */
+  DELETE_IN_PROGRESS: 'DELETE_IN_PROGRESS',
+  /** A fresh read confirmed the Cluster object gone: Magnum removes its rows. */
+  DELETE_COMPLETE: 'DELETE_COMPLETE',
+} as const;
 
 /** Labels the openstack-cluster chart (and CAPI) put on the objects we index. */
 export const LABEL = {
+  /** The chart's: the Helm release (Magnum's stack_id) an object belongs to. */
   cluster: 'capi.stackhpc.com/cluster',
+  /** The chart's: `control-plane` or `worker` on Machines. */
   component: 'capi.stackhpc.com/component',
+  /** The chart's: the sanitised node-group name on worker Machines and MachineDeployments. */
   nodeGroup: 'capi.stackhpc.com/node-group',
   /** The addon provider's own cluster label (the chart's is `cluster` above). */
   addonCluster: 'addons.stackhpc.com/cluster',
@@ -41,12 +92,38 @@ export const LABEL = {
 } as const;
 
 /** Addon phases of the addon provider's HelmRelease and Manifests. */
-export const ADDON_PHASE = { Deployed: 'Deployed', Failed: 'Failed', Unknown: 'Unknown' } as const;
+export const ADDON_PHASE = {
+  /** Installed and up to date. */
+  Deployed: 'Deployed',
+  /** A permanent error (install timeouts retry forever and never show here). */
+  Failed: 'Failed',
+  /** The provider lost track; transient, fails the cluster only past the grace period. */
+  Unknown: 'Unknown',
+} as const;
 
-/** A node group's state as Cluster API shows it. */
+/** MachineDeployment phases that decide a worker group; any other phase is Pending. */
+export const MD_PHASE = {
+  /** Every replica available. */
+  Running: 'Running',
+  /** The MachineDeployment reports a failure. */
+  Failed: 'Failed',
+} as const;
+
+/**
+ * A node group's state as Cluster API shows it: Absent (no MachineDeployment
+ * or control plane, and no Machines left), Pending (anything else, including
+ * phases we do not know), Ready (MachineDeployment Running; control plane all
+ * conditions True and replicas settled), Failed (MachineDeployment phase Failed).
+ */
 export type GroupState = 'Absent' | 'Pending' | 'Ready' | 'Failed';
 
-/** The cluster's state for operators (`GET /v1/clusters`). */
+/**
+ * The cluster's state for operators (`GET /v1/clusters`):
+ * Absent (no Cluster object), Provisioning (not ready yet, nothing failed),
+ * Ready (healthy), Degraded (was provisioned, now not all ready),
+ * Deleting (deletionTimestamp set), Failed (CAPO failure or an addon Failed),
+ * Unknown (reserved for an unreadable cache).
+ */
 export type ClusterState = 'Absent' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting' | 'Failed' | 'Unknown';
 
 /** What `poll_health_status` reports per part, as magnum-capi-helm does. */

@@ -34,12 +34,24 @@ describe('cluster transitions', () => {
     ['create: an addon failed', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'chart not found' })] }), 'CREATE_FAILED', /addon demo-abcdefghij23-csi-cinder failed: chart not found/],
     ['create: addon Unknown within the grace period', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('cni-calico', 'Unknown', { conditions: [cond('Ready', 'Unknown', { lastTransitionTime: '2026-06-01T11:55:00Z' })] })] }), 'CREATE_IN_PROGRESS', /Unknown/],
     ['create: addon Unknown past the grace period', spec('CREATE_IN_PROGRESS'), readyObjects({ addons: [addon('cni-calico', 'Unknown', { conditions: [cond('Ready', 'Unknown', { lastTransitionTime: '2026-06-01T11:00:00Z' })] })] }), 'CREATE_FAILED', /Unknown for 3600s/],
-    ['create: no progress past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE_FAILED', /timed out after 60 minutes; last seen: control plane: 0\/1 machines ready/],
-    ['create: the site default timeout applies when Magnum sends none', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:30:00', create_timeout: null }), NO_OBJECTS, 'CREATE_FAILED', /timed out after 60 minutes; last seen: waiting for the Cluster object/],
-    ['create: a worker group failed', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Failed', 2, [cond('Ready', 'False', { message: 'no valid host' })])] }), 'CREATE_FAILED', /node group default-worker: Ready \(no valid host\)/],
+    ['create: no progress past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE_FAILED', /timed out after 60 minutes without progress; last seen: control plane: 0\/1 machines ready/],
+    ['create: the site default timeout applies when Magnum sends none', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:30:00', create_timeout: null }), NO_OBJECTS, 'CREATE_FAILED', /timed out after 60 minutes without progress; last seen: waiting for the Cluster object/],
+    // As the Python driver: a failed group does not fail the cluster; its reason is shown.
+    ['create: a worker group failed, the rest is ready', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Failed', 2, [cond('Ready', 'False', { message: 'no valid host' })])] }), 'CREATE_COMPLETE', /node group default-worker: Ready \(no valid host\)/],
+    ['create: a worker group failed, the cluster not ready, within the deadline', spec('CREATE_IN_PROGRESS'), readyObjects({ cluster: cluster([cond('InfrastructureReady'), cond('ControlPlaneReady', 'False', { reason: 'WaitingForKubeadmInit' }), cond('Ready', 'False')]), machineDeployments: [md('default-worker', 'Failed', 2, [cond('Ready', 'False', { message: 'no valid host' })])] }), 'CREATE_IN_PROGRESS', /ControlPlaneReady \(WaitingForKubeadmInit\)/],
+    ['create: MachineDeployment phase Unknown is pending, not failed (Python fails it)', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Unknown')] }), 'CREATE_IN_PROGRESS', /default-worker/],
+    ['create: Running group with a leftover failed Machine is ready', spec('CREATE_IN_PROGRESS'), readyObjects({ machines: [machine('default-worker', '10.0.0.7', { failureReason: 'CreateError' })] }), 'CREATE_COMPLETE', null],
+    ['update: no progress past create_timeout', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T09:00:00Z', create_timeout: 120 }), readyObjects({ addons: [addon('cni-calico', 'Installing')] }), 'UPDATE_FAILED', /timed out after 120 minutes without progress; last seen: addon demo-abcdefghij23-cni-calico: Installing/],
+    ['update: within create_timeout keeps waiting', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:30:00Z', create_timeout: 60 }), readyObjects({ addons: [addon('cni-calico', 'Installing')] }), 'UPDATE_IN_PROGRESS', /cni-calico: Installing/],
+    ['create: the deadline counts from created_at when updated_at is missing', spec('CREATE_IN_PROGRESS', {}, { updated_at: null, created_at: '2026-06-01T10:00:00', create_timeout: 60 }), NO_OBJECTS, 'CREATE_FAILED', /timed out/],
+    ['update: addon Unknown with no transition time counts from the operation, not the addon\'s age', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:55:00Z' }), readyObjects({ addons: [addon('cni-calico', 'Unknown')] }), 'UPDATE_IN_PROGRESS', /cni-calico: Unknown/],
+    ['update: addon Unknown with no transition time, past the grace since the operation', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:40:00Z' }), readyObjects({ addons: [addon('cni-calico', 'Unknown')] }), 'UPDATE_FAILED', /Unknown for 1200s/],
+    ['update: an addon failed', spec('UPDATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'values invalid' })] }), 'UPDATE_FAILED', /csi-cinder failed: values invalid/],
     ['create: an unrecognised phase is not a failure', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Hibernating')] }), 'CREATE_IN_PROGRESS', /default-worker/],
-    ['recovery: CREATE_FAILED turns ready', spec('CREATE_FAILED'), readyObjects(), 'CREATE_COMPLETE', null],
-    ['recovery: UPDATE_FAILED turns ready', spec('UPDATE_FAILED'), readyObjects(), 'UPDATE_COMPLETE', null],
+    // As the Python driver: a FAILED cluster is the end of that operation; only a new one moves it.
+    ['no recovery: CREATE_FAILED stays when things turn ready', spec('CREATE_FAILED', {}, { status_reason: 'addon x failed' }), readyObjects(), 'CREATE_FAILED', /addon x failed/],
+    ['no recovery: UPDATE_FAILED stays when things turn ready', spec('UPDATE_FAILED', {}, { status_reason: 'timed out' }), readyObjects(), 'UPDATE_FAILED', /timed out/],
+    ['a COMPLETE cluster is not failed by a later addon failure', spec('UPDATE_COMPLETE'), readyObjects({ addons: [addon('csi-cinder', 'Failed')] }), 'UPDATE_COMPLETE', null],
     ['update: complete', spec('UPDATE_IN_PROGRESS'), readyObjects(), 'UPDATE_COMPLETE', null],
     ['resize: the group is still scaling', spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'UPDATE_COMPLETE' } }), readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 4)] }), 'UPDATE_IN_PROGRESS', /default-worker: 0\/4 machines ready/],
     ['upgrade: control plane rolling', spec('UPDATE_IN_PROGRESS'), readyObjects({ controlPlane: kcp({ replicas: 3, updated: 1, ready: 3, version: 'v1.30.2' }) }), 'UPDATE_IN_PROGRESS', /control plane: 3\/3 machines ready/],
@@ -62,6 +74,35 @@ describe('cluster transitions', () => {
 });
 
 describe('node groups', () => {
+  // The worker group default-worker, whatever the cluster does; as the Python driver, from any CREATE_/UPDATE_ status.
+  it.each<[string, ClusterStatus, ClusterObjects, ClusterStatus, RegExp | null]>([
+    ['FAILED recovers when its deployment runs', 'CREATE_FAILED', readyObjects(), 'CREATE_COMPLETE', null],
+    ['UPDATE_FAILED recovers when its deployment runs', 'UPDATE_FAILED', readyObjects(), 'UPDATE_COMPLETE', null],
+    ['COMPLETE becomes FAILED when its deployment fails', 'UPDATE_COMPLETE', readyObjects({ machineDeployments: [md('default-worker', 'Failed', 2, [cond('Ready', 'False', { message: 'quota' })])] }), 'UPDATE_FAILED', /Ready \(quota\)/],
+    ['IN_PROGRESS stays while scaling', 'UPDATE_IN_PROGRESS', readyObjects({ machineDeployments: [md('default-worker', 'ScalingDown', 1)] }), 'UPDATE_IN_PROGRESS', /0\/1 machines ready/],
+    ['IN_PROGRESS stays before its deployment exists', 'CREATE_IN_PROGRESS', readyObjects({ machineDeployments: [], machines: [] }), 'CREATE_IN_PROGRESS', /MachineDeployment demo-abcdefghij23-default-worker not found/],
+    ['DELETE_IN_PROGRESS stays while the deployment exists', 'DELETE_IN_PROGRESS', readyObjects(), 'DELETE_IN_PROGRESS', null],
+  ])('worker group: %s', (_name, groupStatus, objects, status, reason) => {
+    const out = run(spec('UPDATE_IN_PROGRESS', { 'default-worker': { status: groupStatus } }), objects);
+    const group = out.response.nodegroups.find((n) => n.name === 'default-worker');
+    expect(group?.status).toBe(status);
+    if (reason) expect(group?.status_reason).toMatch(reason);
+    else expect(group?.status_reason).toBeNull();
+  });
+
+  it.each<[string, ClusterObjects, ClusterStatus, RegExp | null]>([
+    ['ready when all four conditions are True and replicas settled', readyObjects(), 'UPDATE_COMPLETE', null],
+    ['pending while a replica is not updated (upgrade rolling)', readyObjects({ controlPlane: kcp({ replicas: 3, updated: 2 }) }), 'UPDATE_IN_PROGRESS', /3\/3 machines ready/],
+    ['pending while etcd is unhealthy, with its message', readyObjects({ controlPlane: kcp({ conditions: [cond('MachinesReady'), cond('Ready'), cond('EtcdClusterHealthy', 'False', { reason: 'EtcdMemberUnhealthy', message: 'member x down' }), cond('ControlPlaneComponentsHealthy')] }) }), 'UPDATE_IN_PROGRESS', /EtcdClusterHealthy \(EtcdMemberUnhealthy: member x down\)/],
+    ['pending, never failed, without a control plane object', readyObjects({ controlPlane: undefined }), 'UPDATE_IN_PROGRESS', /control plane not created yet/],
+  ])('control plane: %s', (_name, objects, status, reason) => {
+    const out = run(spec('UPDATE_IN_PROGRESS'), objects);
+    const group = out.response.nodegroups.find((n) => n.name === 'default-master');
+    expect(group?.status).toBe(status);
+    if (reason) expect(group?.status_reason).toMatch(reason);
+    else expect(group?.status_reason).toBeNull();
+  });
+
   it('complete with the cluster, carrying addresses and counts', () => {
     const out = run(spec('CREATE_IN_PROGRESS'), readyObjects());
     expect(out.response.nodegroups).toEqual([
