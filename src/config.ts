@@ -28,7 +28,7 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   /** File of bearer tokens, one per line; `#` starts a comment. Required to serve /v1. */
   tokensFile: z.string().min(1).optional(),
-  /** Kubeconfig of the management cluster where Cluster API runs. */
+  /** Kubeconfig of the management cluster where Cluster API runs; `in-cluster` uses the pod's service account. */
   kubeconfig: z.string().min(1).optional(),
   chart: z
     .strictObject({
@@ -141,7 +141,7 @@ function overlay(base: Record<string, unknown>, top: Record<string, unknown>): R
 function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const abs = (p: unknown) => (typeof p === 'string' && p !== '' ? resolve(baseDir, p) : p);
   const out = { ...raw };
-  for (const k of ['tokensFile', 'kubeconfig', 'devDataDir']) if (k in out) out[k] = abs(out[k]);
+  for (const k of ['tokensFile', 'kubeconfig', 'devDataDir']) if (k in out && out[k] !== 'in-cluster') out[k] = abs(out[k]);
   if (isPlainObject(out.tls)) out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key) };
   if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
   return out;

@@ -16,7 +16,7 @@ import type { SecretStore } from './driver/ports.js';
 import { ChartCache } from './helm/chart-cache.js';
 import { createHelmClient } from './helm/client.js';
 import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
-import { kubeClients } from './kube/client.js';
+import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
 import { watchClusterIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
@@ -51,7 +51,8 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
   const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary);
   const helm = createHelmClient({
     binary,
-    kubeconfig: config.kubeconfig,
+    // In a pod helm finds the service account itself.
+    kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
     timeoutSeconds: config.helm.timeoutSeconds,
     archiveFor: (req) => chartCache.archive(req.chart),
   });

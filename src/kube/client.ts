@@ -11,7 +11,8 @@ export interface KubeClients {
 export function kubeClients(kubeconfigPath: string): KubeClients {
   const config = new KubeConfig();
   try {
-    config.loadFromFile(kubeconfigPath);
+    if (kubeconfigPath === IN_CLUSTER) config.loadFromCluster();
+    else config.loadFromFile(kubeconfigPath);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new ConfigError([`kubeconfig: cannot load ${kubeconfigPath}: ${e.code ?? e.message?.split('\n')[0] ?? String(err)}`]);
@@ -23,6 +24,9 @@ export function kubeClients(kubeconfigPath: string): KubeClients {
     objects: KubernetesObjectApi.makeApiClient(config),
   };
 }
+
+/** The `kubeconfig` value that means: the pod's service account, when running inside the management cluster. */
+export const IN_CLUSTER = 'in-cluster';
 
 /** Owner of the fields we set by server-side apply, as `kubectl` shows it. */
 export const FIELD_MANAGER = 'magnum-capi-sidecar';
