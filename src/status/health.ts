@@ -1,15 +1,23 @@
 /**
  * Magnum's health monitor (`poll_health_status`): HEALTHY only when the
  * Cluster, its OpenStackCluster, the control plane and every worker group are
- * ready. The reason has magnum-capi-helm's four parts, each "Ready" or what
- * is wrong, with the underlying condition messages.
+ * ready. The reason has magnum-capi-helm's four parts (cluster,
+ * infrastructure, controlplane, nodegroup), each "Ready" or what is wrong,
+ * with the underlying condition reasons and messages, which the Python driver
+ * leaves out. v1beta2 objects are read through `healthConditions`, so their
+ * normally-False conditions (Deleting, Paused, ...) do not count as unhealthy.
  */
 import type { HealthResponse } from '../api/schemas.js';
-import { isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
+import { healthConditions, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
 import { COND, HEALTH_READY, LABEL } from './vocabulary.js';
 
 function notTrue(obj: CapiObject): string[] {
-  return (obj.status?.conditions ?? []).filter((c) => c.status !== 'True').map((c) => (c.message ? `${c.type} (${c.message})` : c.type));
+  return healthConditions(obj)
+    .filter((c) => c.status !== 'True')
+    .map((c) => {
+      const detail = [c.reason, c.message].filter(Boolean).join(': ');
+      return detail ? `${c.type} (${detail})` : c.type;
+    });
 }
 
 function clusterPart(objects: ClusterObjects): string {
@@ -37,21 +45,38 @@ function controlPlanePart(objects: ClusterObjects): string {
   return waiting.length ? `Waiting on ${waiting.join(', ')}` : HEALTH_READY;
 }
 
-function nodeGroupPart(objects: ClusterObjects): string {
-  const reasons = objects.machineDeployments.flatMap((md) => {
-    const name = md.metadata?.labels?.[LABEL.nodeGroup] ?? md.metadata?.name ?? 'node group';
+/**
+ * With the worker groups Magnum knows (`groups`: name and MachineDeployment
+ * name), a missing deployment is reported as the Python driver does;
+ * without them, every deployment in the cache is judged.
+ */
+function nodeGroupPart(objects: ClusterObjects, groups?: readonly WorkerGroupRef[]): string {
+  const judge = (name: string, md: CapiObject) => {
     const waiting = notTrue(md);
     return waiting.length ? [`${name} waiting on ${waiting.join(', ')}`] : [];
-  });
+  };
+  const reasons = groups
+    ? groups.flatMap((g) => {
+        const md = objects.machineDeployments.find((d) => d.metadata?.name === g.machineDeployment);
+        return md ? judge(g.name, md) : [`${g.name} resource not found.`];
+      })
+    : objects.machineDeployments.flatMap((md) => judge(md.metadata?.labels?.[LABEL.nodeGroup] ?? md.metadata?.name ?? 'node group', md));
   return reasons.length ? reasons.join(',') : HEALTH_READY;
 }
 
-export function computeHealth(objects: ClusterObjects): HealthResponse {
+export interface WorkerGroupRef {
+  /** Magnum's node-group name, as shown in the reason. */
+  name: string;
+  /** Its MachineDeployment's name (`<release>-<sanitised group>`). */
+  machineDeployment: string;
+}
+
+export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[]): HealthResponse {
   const reason = {
     cluster: clusterPart(objects),
     infrastructure: infrastructurePart(objects),
     controlplane: controlPlanePart(objects),
-    nodegroup: nodeGroupPart(objects),
+    nodegroup: nodeGroupPart(objects, groups),
   };
   const healthy = Object.values(reason).every((r) => r === HEALTH_READY);
   return { health_status: healthy ? 'HEALTHY' : 'UNHEALTHY', health_status_reason: reason };

@@ -3,7 +3,7 @@
  * cache holds whatever the API server serves), and readers that treat
  * v1beta1 and v1beta2 alike.
  */
-import { V1BETA2_EQUIVALENT } from './vocabulary.js';
+import { V1BETA2_EQUIVALENT, V1BETA2_NEGATIVE } from './vocabulary.js';
 
 export interface Condition {
   type: string;
@@ -58,6 +58,20 @@ export function condition(obj: CapiObject | undefined, type: string): Condition 
   if (legacy) return legacy;
   const equivalent = V1BETA2_EQUIVALENT[type];
   return equivalent ? obj.status.conditions?.find((c) => c.type === equivalent) : undefined;
+}
+
+/**
+ * The conditions that must all be True for the object to be healthy: the
+ * v1beta1 list, from wherever this object's version keeps it; on a v1beta2
+ * object without the deprecated block, its own conditions minus those that
+ * are normally False (Deleting, Paused, RollingOut, ...).
+ */
+export function healthConditions(obj: CapiObject | undefined): Condition[] {
+  if (!obj?.status) return [];
+  if (!isV1beta2(obj)) return obj.status.conditions ?? [];
+  const legacy = obj.status.deprecated?.v1beta1?.conditions;
+  if (legacy) return legacy;
+  return (obj.status.conditions ?? []).filter((c) => !V1BETA2_NEGATIVE.has(c.type));
 }
 
 export function isTrue(obj: CapiObject | undefined, type: string): boolean {

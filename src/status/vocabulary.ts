@@ -37,6 +37,12 @@ export const COND_V1BETA2 = {
 } as const;
 
 /**
+ * v1beta2 conditions whose normal value is False ("negative polarity"): a
+ * healthy object reports them False, so health must not count them.
+ */
+export const V1BETA2_NEGATIVE = new Set(['Deleting', 'Paused', 'RollingOut', 'ScalingUp', 'ScalingDown', 'Remediating']);
+
+/**
  * Where a v1beta1 condition's meaning lives on a v1beta2 object when the
  * deprecated v1beta1 block is gone.
  */

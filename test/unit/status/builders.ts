@@ -92,3 +92,8 @@ export function readyObjects(overrides: Partial<ClusterObjects> = {}): ClusterOb
     ...overrides,
   };
 }
+
+/** The same object as CAPI 1.11+ serves it (apiVersion v1beta2); conditions as given. */
+export function v1beta2(obj: CapiObject): CapiObject {
+  return { ...obj, apiVersion: obj.apiVersion?.replace(/\/v1beta1$/, '/v1beta2') };
+}

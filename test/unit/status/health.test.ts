@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeHealth } from '../../../src/status/health.js';
 import { determineClusterState } from '../../../src/status/state.js';
 import { NO_OBJECTS } from '../../../src/status/objects.js';
-import { addon, cluster, cond, kcp, md, osc, readyObjects } from './builders.js';
+import { RELEASE, addon, cluster, cond, kcp, md, osc, readyObjects, v1beta2 } from './builders.js';
 
 describe('health', () => {
   it('is HEALTHY with every part Ready', () => {
@@ -18,10 +18,37 @@ describe('health', () => {
     ['a CAPO failure', readyObjects({ openstackCluster: osc(false, { failureReason: 'UpdateError', failureMessage: 'Neutron 409' }) }), { infrastructure: 'UpdateError: Neutron 409' }],
     ['a control plane condition false', readyObjects({ controlPlane: kcp({ conditions: [cond('EtcdClusterHealthy', 'False')] }) }), { controlplane: 'Waiting on EtcdClusterHealthy' }],
     ['a worker group not ready', readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 2, [cond('Ready', 'False')])] }), { nodegroup: 'default-worker waiting on Ready' }],
+    ['a condition with its reason and message', readyObjects({ controlPlane: kcp({ conditions: [cond('MachinesReady', 'False', { reason: 'Deleting', message: 'machine x draining' })] }) }), { controlplane: 'Waiting on MachinesReady (Deleting: machine x draining)' }],
+    ['infrastructure not ready yet, with CAPO\'s condition', readyObjects({ openstackCluster: osc(false, { conditions: [cond('Ready', 'False', { reason: 'LoadBalancerNotReady', message: 'waiting for Octavia' })] }) }), { infrastructure: 'Infrastructure not ready. Ready (LoadBalancerNotReady: waiting for Octavia)' }],
+    ['a v1beta2 Cluster not Available', readyObjects({ cluster: v1beta2(cluster([cond('Available', 'False', { message: 'control plane unavailable' }), cond('Deleting', 'False')])) }), { cluster: 'Waiting on Available (control plane unavailable)' }],
   ])('is UNHEALTHY with %s, naming the cause', (_name, objects, reasons) => {
     const health = computeHealth(objects);
     expect(health.health_status).toBe('UNHEALTHY');
     expect(health.health_status_reason).toMatchObject(reasons);
+  });
+});
+
+describe('health of v1beta2 objects and known groups', () => {
+  it('ignores v1beta2 conditions that are normally False', () => {
+    const v2 = v1beta2(cluster([cond('Available'), cond('InfrastructureReady'), cond('ControlPlaneAvailable'), cond('Deleting', 'False'), cond('Paused', 'False'), cond('RollingOut', 'False'), cond('ScalingUp', 'False')]));
+    expect(computeHealth(readyObjects({ cluster: v2 })).health_status).toBe('HEALTHY');
+  });
+
+  it('prefers the deprecated v1beta1 conditions of a v1beta2 object', () => {
+    const v2 = v1beta2(cluster([cond('Available')]));
+    v2.status = { ...v2.status, deprecated: { v1beta1: { conditions: [cond('Ready', 'False', { message: 'old view' })] } } };
+    expect(computeHealth(readyObjects({ cluster: v2 })).health_status_reason.cluster).toBe('Waiting on Ready (old view)');
+  });
+
+  it('names a Magnum worker group whose MachineDeployment is missing, as the Python driver does', () => {
+    const groups = [
+      { name: 'default-worker', machineDeployment: `${RELEASE}-default-worker` },
+      { name: 'gpu', machineDeployment: `${RELEASE}-gpu` },
+    ];
+    const health = computeHealth(readyObjects(), groups);
+    expect(health.health_status).toBe('UNHEALTHY');
+    expect(health.health_status_reason.nodegroup).toBe('gpu resource not found.');
+    expect(computeHealth(readyObjects(), groups.slice(0, 1)).health_status).toBe('HEALTHY');
   });
 });
 
