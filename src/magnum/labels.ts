@@ -16,8 +16,14 @@ const NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
 function validCidr(s: string): boolean {
   const m = CIDR.exec(s);
   if (!m) return false;
-  if (m[1] === undefined) return true;
+  if (m[1] === undefined) return Number(s.slice(s.lastIndexOf('/') + 1)) <= 128;
   return [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+/** A bare address, as the chart's own example lists one, means that host alone. */
+function asCidr(s: string): string {
+  if (s.includes('/')) return s;
+  return s.includes(':') ? `${s}/128` : `${s}/32`;
 }
 
 export class LabelReader {
@@ -104,7 +110,7 @@ export class LabelReader {
   cidrList(name: string): string[] | undefined {
     const v = this.raw(name);
     if (v === undefined || v === '') return undefined;
-    const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '').map(asCidr);
     const bad = items.find((s) => !validCidr(s));
     if (bad !== undefined || items.length === 0) throw new InvalidLabel(name, 'a comma-separated list of CIDRs', v);
     return items;

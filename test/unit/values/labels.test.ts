@@ -127,6 +127,19 @@ describe('label resolution', () => {
     expect(at(values, 'etcd.blockDevice')).toEqual({ size: 9, type: 'Local' });
   });
 
+  it.each<[string, string[] | string]>([
+    ['203.0.113.7', ['203.0.113.7/32']],
+    ['2001:db8::1, 10.0.0.0/8', ['2001:db8::1/128', '10.0.0.0/8']],
+    ['2001:db8::/48', ['2001:db8::/48']],
+    ['2001:db8::/129', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "2001:db8::/129"'],
+    ['256.0.0.1', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "256.0.0.1"'],
+    [' , ', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got ","'],
+  ])('allowed CIDRs %j → %j', (raw, expected) => {
+    const run = () => at(render(withLabels({}, { api_master_lb_allowed_cidrs: raw })), 'apiServer.allowedCIDRs');
+    if (typeof expected === 'string') expect(run).toThrow(expected);
+    else expect(run()).toEqual(expected);
+  });
+
   it('ovn changes the default balancing algorithm', () => {
     expect(at(render(withLabels({ octavia_provider: 'ovn' }, {})), 'addons.openstack.cloudConfig.LoadBalancer.lb-method')).toBe('SOURCE_IP_PORT');
   });
