@@ -12,11 +12,12 @@ interface Entry {
   controlPlane?: CapiObject;
   machineDeployments: Map<string, CapiObject>;
   machines: Map<string, CapiObject>;
+  openstackMachines: Map<string, CapiObject>;
   addons: Map<string, CapiObject>;
 }
 
 type Single = 'cluster' | 'openstackCluster' | 'controlPlane';
-type Many = 'machineDeployments' | 'machines' | 'addons';
+type Many = 'machineDeployments' | 'machines' | 'openstackMachines' | 'addons';
 
 /** Where each kind's objects go in `ClusterObjects`. */
 const SLOT: Record<WatchedKind['kind'], Single | Many> = {
@@ -25,12 +26,13 @@ const SLOT: Record<WatchedKind['kind'], Single | Many> = {
   KubeadmControlPlane: 'controlPlane',
   MachineDeployment: 'machineDeployments',
   Machine: 'machines',
+  OpenStackMachine: 'openstackMachines',
   // HelmRelease and Manifests may share a name: the kind keeps them apart.
   HelmRelease: 'addons',
   Manifests: 'addons',
 };
 
-const isMany = (slot: Single | Many): slot is Many => slot === 'machineDeployments' || slot === 'machines' || slot === 'addons';
+const isMany = (slot: Single | Many): slot is Many => slot === 'machineDeployments' || slot === 'machines' || slot === 'openstackMachines' || slot === 'addons';
 
 export class ClusterObjectIndex {
   private readonly entries = new Map<string, Entry>();
@@ -58,7 +60,7 @@ export class ClusterObjectIndex {
     if (!at) return;
     let e = this.entries.get(at.key);
     if (!e) {
-      e = { machineDeployments: new Map(), machines: new Map(), addons: new Map() };
+      e = { machineDeployments: new Map(), machines: new Map(), openstackMachines: new Map(), addons: new Map() };
       this.entries.set(at.key, e);
     }
     const slot = SLOT[kind.kind];
@@ -74,7 +76,7 @@ export class ClusterObjectIndex {
     const slot = SLOT[kind.kind];
     if (isMany(slot)) e[slot].delete(at.name);
     else if (e[slot]?.metadata?.name === obj.metadata?.name) delete e[slot];
-    const empty = !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.addons.size === 0;
+    const empty = !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.openstackMachines.size + e.addons.size === 0;
     if (empty) this.entries.delete(at.key);
   }
 
@@ -88,6 +90,7 @@ export class ClusterObjectIndex {
       controlPlane: e.controlPlane,
       machineDeployments: [...e.machineDeployments.values()],
       machines: [...e.machines.values()],
+      openstackMachines: [...e.openstackMachines.values()],
       addons: [...e.addons.values()],
     };
   }

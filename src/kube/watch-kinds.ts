@@ -4,7 +4,7 @@
  */
 import type { CapiObject } from '../status/objects.js';
 
-export type KindName = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'HelmRelease' | 'Manifests';
+export type KindName = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachine' | 'HelmRelease' | 'Manifests';
 
 export interface WatchedKind {
   kind: KindName;
@@ -33,6 +33,14 @@ export function watchedKinds(capiVersion = 'v1beta1'): WatchedKind[] {
     { kind: 'MachineDeployment', group: 'cluster.x-k8s.io', version: capiVersion, plural: 'machinedeployments', releaseOf: (o) => spec(o, 'clusterName') },
     { kind: 'Machine', group: 'cluster.x-k8s.io', version: capiVersion, plural: 'machines', releaseOf: (o) => spec(o, 'clusterName') },
     { kind: 'OpenStackCluster', group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters', releaseOf: (o) => o.metadata?.name },
+    {
+      // CAPI labels every infrastructure machine with its cluster's name; it carries Nova's errors.
+      kind: 'OpenStackMachine',
+      group: 'infrastructure.cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'openstackmachines',
+      releaseOf: (o) => o.metadata?.labels?.['cluster.x-k8s.io/cluster-name'] ?? o.metadata?.labels?.['capi.stackhpc.com/cluster'],
+    },
     { kind: 'HelmRelease', group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases', releaseOf: (o) => spec(o, 'clusterName') },
     { kind: 'Manifests', group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests', releaseOf: (o) => spec(o, 'clusterName') },
   ];

@@ -6,7 +6,7 @@
 import { derivedName, sanitise } from '../magnum/names.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import { COND, LABEL, MD_PHASE, type GroupState } from './vocabulary.js';
-import { isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
+import { instanceProblem, isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
 
 export interface GroupView {
   state: GroupState;
@@ -38,7 +38,7 @@ export function controlPlaneView(objects: ClusterObjects): GroupView {
   const settled = r.desired !== undefined && r.desired === r.current && r.current === r.updated && r.updated === r.ready;
   const desired = r.desired;
   if (waiting.length === 0 && settled) return { state: 'Ready', reason: null, desired, addresses };
-  const failure = machines.map(machineFailure).find(Boolean);
+  const failure = machines.map(machineFailure).find(Boolean) ?? instanceProblem(objects, machines);
   const counts = `${r.ready ?? 0}/${r.desired ?? '?'} machines ready`;
   const reason = `control plane: ${counts}${waiting.length ? `; waiting on ${waiting.join(', ')}` : ''}${failure ? `; ${failure}` : ''}`;
   return { state: 'Pending', reason, ...(desired !== undefined ? { desired } : {}), addresses };
@@ -57,7 +57,7 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
   const desired = num(md.spec?.replicas);
   const counts = desired !== undefined ? { desired } : {};
   const phase = str(md.status?.phase);
-  const failure = machines.map(machineFailure).find(Boolean);
+  const failure = machines.map(machineFailure).find(Boolean) ?? instanceProblem(objects, machines);
   // As magnum-capi-helm: the phase decides. Running means every replica is
   // available, so a leftover failed Machine (remediation will replace it) does not hold the group.
   if (phase === MD_PHASE.Running) return { state: 'Ready', reason: null, ...counts, addresses };

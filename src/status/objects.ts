@@ -3,7 +3,7 @@
  * cache holds whatever the API server serves), and readers that treat
  * v1beta1 and v1beta2 alike.
  */
-import { V1BETA2_EQUIVALENT, V1BETA2_NEGATIVE } from './vocabulary.js';
+import { COND_CAPO, V1BETA2_EQUIVALENT, V1BETA2_NEGATIVE } from './vocabulary.js';
 
 export interface Condition {
   type: string;
@@ -30,7 +30,9 @@ export interface CapiObject {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & {
     conditions?: Condition[];
-    deprecated?: { v1beta1?: { conditions?: Condition[]; updatedReplicas?: number; readyReplicas?: number } };
+    deprecated?: {
+      v1beta1?: { conditions?: Condition[]; updatedReplicas?: number; readyReplicas?: number; failureReason?: string; failureMessage?: string };
+    };
   };
 }
 
@@ -41,6 +43,8 @@ export interface ClusterObjects {
   controlPlane?: CapiObject | undefined;
   machineDeployments: CapiObject[];
   machines: CapiObject[];
+  /** CAPO's servers behind the Machines; optional so a source without them still type-checks. */
+  openstackMachines?: CapiObject[];
   addons: CapiObject[];
 }
 
@@ -119,10 +123,34 @@ export function machineAddresses(machines: CapiObject[]): string[] {
   return out.sort();
 }
 
-/** A Machine's own failure, as CAPI v1beta1 reports it. */
+/** A Machine's own failure: v1beta1 status fields, or where v1beta2 keeps them. */
 export function machineFailure(m: CapiObject): string | undefined {
-  const reason = str(m.status?.failureReason);
-  const message = str(m.status?.failureMessage);
+  const legacy = m.status?.deprecated?.v1beta1;
+  const reason = str(m.status?.failureReason) ?? str(legacy?.failureReason);
+  const message = str(m.status?.failureMessage) ?? str(legacy?.failureMessage);
   if (!reason && !message) return undefined;
   return `machine ${m.metadata?.name}: ${[reason, message].filter(Boolean).join(': ')}`;
+}
+
+/**
+ * Why a Machine's server is not up, in CAPO's words: the OpenStackMachine
+ * behind it (spec.infrastructureRef) with its failure or a not-True
+ * InstanceReady condition, which carries Nova's error ("No valid host ...").
+ */
+export function instanceProblem(objects: ClusterObjects, machines: CapiObject[]): string | undefined {
+  const servers = objects.openstackMachines ?? [];
+  if (servers.length === 0) return undefined;
+  for (const m of machines) {
+    const ref = m.spec?.infrastructureRef as { name?: unknown } | undefined;
+    const osm = servers.find((o) => o.metadata?.name === ref?.name);
+    if (!osm) continue;
+    const failure = [str(osm.status?.failureReason), str(osm.status?.failureMessage)].filter(Boolean).join(': ');
+    if (failure) return `machine ${m.metadata?.name}: ${failure}`;
+    const instance = condition(osm, COND_CAPO.InstanceReady);
+    if (instance && instance.status !== 'True') {
+      const detail = [instance.reason, instance.message].filter(Boolean).join(': ');
+      if (detail) return `machine ${m.metadata?.name}: InstanceReady (${detail})`;
+    }
+  }
+  return undefined;
 }

@@ -27,6 +27,7 @@ describe('ClusterObjectIndex', () => {
     ['KubeadmControlPlane', `${REL}-control-plane`, 'controlPlane'],
     ['MachineDeployment', `${REL}-default-worker`, 'machineDeployments'],
     ['Machine', `${REL}-default-worker-x1`, 'machines'],
+    ['OpenStackMachine', `${REL}-default-worker-x1`, 'openstackMachines'],
     ['HelmRelease', `${REL}-cni-calico`, 'addons'],
     ['Manifests', `${REL}-cloud-config`, 'addons'],
   ])('files a %s under its release', (k, name, slot) => {

@@ -57,6 +57,7 @@ export function machine(group: string | 'control-plane', ip: string, extra: Reco
     apiVersion: 'cluster.x-k8s.io/v1beta1',
     kind: 'Machine',
     metadata: { name: `${RELEASE}-${group}-${ip.split('.').at(-1)}`, labels },
+    spec: { clusterName: RELEASE, infrastructureRef: { kind: 'OpenStackMachine', name: `${RELEASE}-${group}-${ip.split('.').at(-1)}` } },
     status: { addresses: [{ type: 'InternalIP', address: ip }], ...extra },
   };
 }
@@ -96,4 +97,14 @@ export function readyObjects(overrides: Partial<ClusterObjects> = {}): ClusterOb
 /** The same object as CAPI 1.11+ serves it (apiVersion v1beta2); conditions as given. */
 export function v1beta2(obj: CapiObject): CapiObject {
   return { ...obj, apiVersion: obj.apiVersion?.replace(/\/v1beta1$/, '/v1beta2') };
+}
+
+/** The OpenStackMachine behind `machine(group, ip)`, with CAPO's InstanceReady condition. */
+export function osm(group: string, ip: string, instanceReady: Condition): CapiObject {
+  return {
+    apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    kind: 'OpenStackMachine',
+    metadata: { name: `${RELEASE}-${group}-${ip.split('.').at(-1)}`, labels: { 'cluster.x-k8s.io/cluster-name': RELEASE } },
+    status: { ready: instanceReady.status === 'True', conditions: [instanceReady] },
+  };
 }

@@ -3,7 +3,7 @@ import { Spec, type ClusterStatus, type SpecInput } from '../../../src/magnum/sp
 import { computeStatus } from '../../../src/status/cluster.js';
 import { NO_OBJECTS, type ClusterObjects } from '../../../src/status/objects.js';
 import { minimalSpec } from '../../support/spec.js';
-import { RELEASE, addon, cluster, cond, kcp, machine, md, osc, readyObjects } from './builders.js';
+import { RELEASE, addon, cluster, cond, kcp, machine, md, osc, osm, readyObjects, v1beta2 } from './builders.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const OPTIONS = { addonUnknownGraceSeconds: 600, defaultCreateTimeoutMinutes: 60 };
@@ -143,6 +143,26 @@ describe('node groups', () => {
   it('a machine failure is the reason', () => {
     const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp')], machines: [machine('default-worker', '10.0.0.7', { failureReason: 'CreateError', failureMessage: 'flavor not found' })] }));
     expect(out.response.nodegroups.find((n) => n.name === 'default-worker')?.status_reason).toMatch(/CreateError: flavor not found/);
+  });
+});
+
+describe('real causes from CAPO and v1beta2 Machines', () => {
+  it('a server Nova refused is the group\'s reason, in CAPO\'s words', () => {
+    const objects = readyObjects({
+      machineDeployments: [md('default-worker', 'ScalingUp')],
+      machines: [machine('default-worker', '10.0.0.7')],
+      openstackMachines: [osm('default-worker', '10.0.0.7', cond('InstanceReady', 'False', { reason: 'InstanceCreateFailed', message: 'No valid host was found' }))],
+    });
+    const group = run(spec('CREATE_IN_PROGRESS'), objects).response.nodegroups.find((n) => n.name === 'default-worker');
+    expect(group?.status).toBe('CREATE_IN_PROGRESS');
+    expect(group?.status_reason).toMatch(/InstanceReady \(InstanceCreateFailed: No valid host was found\)/);
+  });
+
+  it('a v1beta2 Machine\'s failure is read from status.deprecated', () => {
+    const m = v1beta2(machine('default-worker', '10.0.0.7'));
+    m.status = { ...m.status, deprecated: { v1beta1: { failureReason: 'CreateError', failureMessage: 'image not found' } } };
+    const objects = readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp')], machines: [m] });
+    expect(run(spec('CREATE_IN_PROGRESS'), objects).response.nodegroups.find((n) => n.name === 'default-worker')?.status_reason).toMatch(/CreateError: image not found/);
   });
 });
 
