@@ -3,7 +3,7 @@
  * the API server and its load balancer, the control plane, etcd, boot
  * volumes, extra networks and keystone auth. One function per concern.
  */
-import { MagnumRuleViolation } from '../errors.js';
+import { InvalidInput, MagnumRuleViolation } from '../errors.js';
 import { derivedName } from '../magnum/names.js';
 import { checkFlavor, checkMasterCount } from '../magnum/rules.js';
 import type { RenderContext } from './context.js';
@@ -35,17 +35,34 @@ export function credentialValues({ spec, release }: RenderContext): Values {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * The Neutron id the shim resolved, else the Magnum value when it already is an id. A name
+ * left unresolved is refused: rendering null instead would let the chart pick or create some
+ * other network without a word.
+ */
+function networkId(resolvedId: string | null | undefined, asStored: string | null | undefined, what: string, field: string): string | null {
+  if (resolvedId) return resolvedId;
+  const raw = asStored?.trim();
+  if (!raw) return null;
+  if (UUID.test(raw)) return raw;
+  throw new InvalidInput(`${what} ${JSON.stringify(raw)} was not resolved to an id; the shim must send ${field}`, field);
+}
+
 export function networkingValues({ spec, labels }: RenderContext): Values {
-  const { resolved, cluster_template: template } = spec;
+  const { resolved, cluster_template: template, cluster } = spec;
   const dns = template.dns_nameserver?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const externalNetworkId = resolved.external_network_id ?? template.external_network_id ?? null;
+  const externalNetworkId = networkId(resolved.external_network_id, template.external_network_id, 'external network', 'resolved.external_network_id');
+  const fixedNetworkId = networkId(resolved.fixed_network_id, cluster.fixed_network, 'fixed network', 'resolved.fixed_network_id');
+  const fixedSubnetId = networkId(resolved.fixed_subnet_id, cluster.fixed_subnet, 'fixed subnet', 'resolved.fixed_subnet_id');
   return {
     clusterNetworking: {
       externalNetworkId,
       dnsNameservers: dns && dns.length > 0 ? dns : null,
       internalNetwork: {
-        networkFilter: resolved.fixed_network_id ? { id: resolved.fixed_network_id } : null,
-        subnetFilter: resolved.fixed_subnet_id ? { id: resolved.fixed_subnet_id } : null,
+        networkFilter: fixedNetworkId ? { id: fixedNetworkId } : null,
+        subnetFilter: fixedSubnetId ? { id: fixedSubnetId } : null,
         // Only used when no fixed network is given: the chart then creates one.
         nodeCidr: labels.cidr('fixed_subnet_cidr', '10.0.0.0/24'),
       },

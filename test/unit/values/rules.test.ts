@@ -1,6 +1,6 @@
 /** Field rules: flavors, control plane size, autoscaling bounds, node-group names, storage classes, CNI. */
 import { describe, expect, it } from 'vitest';
-import { MagnumRuleViolation } from '../../../src/errors.js';
+import { InvalidInput, MagnumRuleViolation } from '../../../src/errors.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
 import { at, render, specWith } from './helpers.js';
 
@@ -185,6 +185,37 @@ describe('fields', () => {
     expect(values.machineSSHKeyName).toBeNull();
     expect(at(values, 'clusterNetworking.dnsNameservers')).toEqual(['1.1.1.1', '8.8.8.8']);
     expect(at(render(specWith((s) => void (s.cluster_template.dns_nameserver = null))), 'clusterNetworking.dnsNameservers')).toBeNull();
+  });
+
+  it.each<[string, (s: SpecInput) => void, string, unknown]>([
+    ['the resolved external network id wins', () => {}, 'clusterNetworking.externalNetworkId', 'c1c1c1c1-0000-4000-8000-000000000001'],
+    ['a template external network that already is an id is used as it is', (s) => {
+      s.resolved.external_network_id = null;
+      s.cluster_template.external_network_id = 'D1D1D1D1-0000-4000-8000-000000000009';
+    }, 'clusterNetworking.externalNetworkId', 'D1D1D1D1-0000-4000-8000-000000000009'],
+    ['no external network: the chart detects one', (s) => {
+      s.resolved.external_network_id = null;
+      s.cluster_template.external_network_id = null;
+    }, 'clusterNetworking.externalNetworkId', null],
+    ['a cluster fixed network given as an id', (s) => void (s.cluster.fixed_network = 'aaaaaaaa-0000-4000-8000-000000000002'), 'clusterNetworking.internalNetwork.networkFilter', { id: 'aaaaaaaa-0000-4000-8000-000000000002' }],
+  ])('networks: %s', (_name, change, path, expected) => {
+    expect(at(render(specWith(change)), path)).toEqual(expected);
+  });
+
+  it.each<[string, (s: SpecInput) => void, string]>([
+    ['external network', (s) => void (s.resolved.external_network_id = null), 'resolved.external_network_id'],
+    ['fixed network', (s) => void (s.cluster.fixed_network = 'private'), 'resolved.fixed_network_id'],
+    ['fixed subnet', (s) => void (s.cluster.fixed_subnet = 'private-subnet'), 'resolved.fixed_subnet_id'],
+  ])('a %s name the shim did not resolve is refused, not replaced by another network', (_what, change, field) => {
+    try {
+      render(specWith(change));
+    } catch (err) {
+      expect(err).toBeInstanceOf(InvalidInput);
+      expect((err as InvalidInput).field).toBe(field);
+      expect((err as InvalidInput).message).toMatch(/was not resolved to an id/);
+      return;
+    }
+    throw new Error('expected InvalidInput');
   });
 
   it('keystone auth needs the Keystone URL', () => {
