@@ -4,6 +4,7 @@
  * before anything is applied.
  */
 import type { Config } from '../config.js';
+import { InvalidInput } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
 import type { Spec } from '../magnum/spec.js';
 import { addonToggleValues, cniValues, loadBalancerValues, storageClassValues } from './addons.js';
@@ -59,7 +60,7 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
 /** The generated values alone; `spec.cluster.stack_id` must already name the release. */
 export function toChartValues(spec: Spec, site: Config): ChartValues {
   const release = spec.cluster.stack_id;
-  if (!release) throw new Error('toChartValues needs spec.cluster.stack_id (the release name)');
+  if (!release) throw new InvalidInput('cluster.stack_id (the release name) must be set before values are rendered', 'cluster.stack_id');
   const ctx = renderContext(spec, site, release);
   return mergeAll(CONCERNS.map((concern) => concern(ctx)));
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../src/config.js';
+import { InvalidInput } from '../../../src/errors.js';
 import { loadValueLayers, planRelease } from '../../../src/values/index.js';
 import { specWith } from './helpers.js';
 
@@ -60,6 +61,11 @@ describe('planRelease layering', () => {
     expect(plan.values.apiServer).toMatchObject({ associateFloatingIP: true, port: 6443 });
     expect((plan.values.controlPlane as { machineCount: number }).machineCount).toBe(5);
     expect(plan.values.extra).toEqual(['base', 'overlay']);
+  });
+
+  it('refuses a spec without its release name', () => {
+    const spec = specWith((s) => void (s.cluster.stack_id = null));
+    expect(() => planRelease(spec, parseConfig({}), { base: [], overlays: [] })).toThrow(InvalidInput);
   });
 
   it('names the release, namespace and chart', () => {
