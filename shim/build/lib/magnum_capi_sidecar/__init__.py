@@ -1,1 +1,0 @@
-"""Magnum driver forwarding the conductor's calls to magnum-capi-sidecar."""
