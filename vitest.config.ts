@@ -17,7 +17,9 @@ export default defineConfig({
           include: ['test/faults/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // One file at a time: the suites share (or stop and start) management clusters.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {
@@ -27,7 +29,9 @@ export default defineConfig({
           globalSetup: ['test/integration/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // One file at a time: the suites share (or stop and start) management clusters.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
