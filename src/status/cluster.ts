@@ -23,8 +23,10 @@
 import type { StatusResponse } from '../api/schemas.js';
 import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
-import { condition, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
-import { ADDON_PHASE, COND, MAGNUM } from './vocabulary.js';
+import { addonProblem } from './addons.js';
+import { str, type ClusterObjects } from './objects.js';
+import { clusterWaiting, determineProgress, type Progress } from './progress.js';
+import { MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
   addonUnknownGraceSeconds: number;
@@ -64,60 +66,39 @@ function nextGroupStatus(current: ClusterStatus | null | undefined, view: GroupV
   return current;
 }
 
-function addonName(a: CapiObject): string {
-  return a.metadata?.name ?? 'addon';
-}
-
 /**
- * The first addon problem: a Failed addon, or an Unknown one past the grace
- * period. How long it has been Unknown comes from its Ready condition's
- * lastTransitionTime; the addon provider may not set one, and its creation
- * time is no measure on an update (the addon is as old as the cluster), so
- * then the clock starts no earlier than the operation's last progress.
+ * Step 2: a create/update's Magnum status from its progress. Ready completes
+ * it, Failed fails it, and anything still going fails only once the deadline
+ * has passed with no progress; otherwise it stays IN_PROGRESS with the reason.
  */
-function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number, operationSince: Date | null): { failed: string | null; waiting: string | null } {
-  let waiting: string | null = null;
-  for (const a of addons) {
-    const phase = str(a.status?.phase);
-    if (phase === ADDON_PHASE.Deployed) continue;
-    const message = str(a.status?.failureMessage) ?? condition(a, COND.Ready)?.message;
-    if (phase === ADDON_PHASE.Failed) return { failed: `addon ${addonName(a)} failed${message ? `: ${message}` : ''}`, waiting };
-    if (phase === ADDON_PHASE.Unknown) {
-      const since = unknownSince(a, operationSince);
-      const age = since ? (now.getTime() - since.getTime()) / 1000 : 0;
-      if (age > graceSeconds) return { failed: `addon ${addonName(a)} has been Unknown for ${Math.round(age)}s${message ? `: ${message}` : ''}`, waiting };
+export function toMagnumStatus(
+  op: Op,
+  progress: Progress,
+  deadline: { started: Date; minutes: number } | null,
+  now: Date,
+  previousReason: string | null,
+): { status: ClusterStatus; reason: string | null } {
+  const complete = op === 'CREATE' ? MAGNUM.CREATE_COMPLETE : MAGNUM.UPDATE_COMPLETE;
+  const failed = op === 'CREATE' ? MAGNUM.CREATE_FAILED : MAGNUM.UPDATE_FAILED;
+  const inProgress = op === 'CREATE' ? MAGNUM.CREATE_IN_PROGRESS : MAGNUM.UPDATE_IN_PROGRESS;
+  switch (progress.state) {
+    case 'Ready':
+      return { status: complete, reason: progress.reason };
+    case 'Failed':
+      return { status: failed, reason: progress.reason };
+    case 'Absent':
+    case 'Provisioning': {
+      if (deadline && now.getTime() - deadline.started.getTime() > deadline.minutes * 60_000) {
+        return { status: failed, reason: `timed out after ${deadline.minutes} minutes without progress; last seen: ${progress.reason ?? 'the cluster was not ready'}` };
+      }
+      return { status: inProgress, reason: progress.reason ?? previousReason };
     }
-    waiting ??= `addon ${addonName(a)}: ${phase ?? 'pending'}${message ? ` (${message})` : ''}`;
+    default: {
+      // A state added later and not handled here keeps the operation going, never fails it.
+      const unhandled: never = progress;
+      return { status: inProgress, reason: (unhandled as { reason?: string | null }).reason ?? previousReason };
+    }
   }
-  return { failed: null, waiting };
-}
-
-function time(raw: string | Date | undefined): Date | null {
-  if (!raw) return null;
-  const d = new Date(raw);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
-function unknownSince(addon: CapiObject, operationSince: Date | null): Date | null {
-  const transition = time(condition(addon, COND.Ready)?.lastTransitionTime);
-  if (transition) return transition;
-  const created = time(addon.metadata?.creationTimestamp);
-  if (!created || !operationSince) return created ?? operationSince;
-  return created > operationSince ? created : operationSince;
-}
-
-/** Why the cluster is not ready yet: the first unmet thing, with CAPI's and CAPO's own words. */
-function clusterWaiting(objects: ClusterObjects): string | null {
-  const osc = objects.openstackCluster;
-  const failure = [str(osc?.status?.failureReason), str(osc?.status?.failureMessage)].filter(Boolean).join(': ');
-  if (failure) return `OpenStackCluster: ${failure}`;
-  const infra = unmet(objects.cluster, [COND.InfrastructureReady]);
-  if (infra.length) {
-    const oscReady = unmet(osc, [COND.Ready]);
-    return `waiting for infrastructure: ${oscReady.length ? `OpenStackCluster ${oscReady.join(', ')}` : infra.join(', ')}`;
-  }
-  const rest = unmet(objects.cluster, [COND.ControlPlaneReady, COND.Ready]);
-  return rest.length ? `waiting on ${rest.join(', ')}` : null;
 }
 
 function startedAt(spec: Spec): Date | null {
@@ -154,7 +135,6 @@ export function computeStatus(input: StatusInput): StatusOutput {
     if (view.desired !== undefined) entry.node_count = view.desired;
     nodegroups.push(entry);
   }
-  const groupsInProgress = nodegroups.some((n) => n.status.endsWith('_IN_PROGRESS'));
 
   const endpoint = capi?.spec?.controlPlaneEndpoint as { host?: string; port?: number } | undefined;
   const apiAddress = endpoint?.host && endpoint.port ? `https://${endpoint.host}:${endpoint.port}` : cluster.api_address ?? null;
@@ -164,7 +144,6 @@ export function computeStatus(input: StatusInput): StatusOutput {
   let status: ClusterStatus | null = cluster.status;
   let reason: string | null = cluster.status_reason ?? null;
   const op = opOf(status);
-  const allReady = () => isTrue(capi, COND.InfrastructureReady) && isTrue(capi, COND.ControlPlaneReady) && isTrue(capi, COND.Ready);
 
   if (op === 'DELETE' && status === 'DELETE_IN_PROGRESS') {
     if (!capi && input.absenceConfirmed) {
@@ -175,28 +154,9 @@ export function computeStatus(input: StatusInput): StatusOutput {
     }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
     const started = startedAt(spec);
-    const addons = addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started);
-    const failedGroup = nodegroups.find((n) => n.status.endsWith('_FAILED'));
-    if (capi && allReady() && !groupsInProgress && addons.failed === null && addons.waiting === null) {
-      status = op === 'CREATE' ? MAGNUM.CREATE_COMPLETE : MAGNUM.UPDATE_COMPLETE;
-      reason = failedGroup?.status_reason ?? null;
-    } else {
-      const waitingFor =
-        (!capi ? 'waiting for the Cluster object to be created' : null) ??
-        clusterWaiting(objects) ??
-        nodegroups.find((n) => n.status.endsWith('_IN_PROGRESS'))?.status_reason ??
-        addons.waiting;
-      const timeoutMin = cluster.create_timeout || options.defaultCreateTimeoutMinutes;
-      if (addons.failed) {
-        status = op === 'CREATE' ? MAGNUM.CREATE_FAILED : MAGNUM.UPDATE_FAILED;
-        reason = addons.failed;
-      } else if (started && now.getTime() - started.getTime() > timeoutMin * 60_000) {
-        status = op === 'CREATE' ? MAGNUM.CREATE_FAILED : MAGNUM.UPDATE_FAILED;
-        reason = `timed out after ${timeoutMin} minutes without progress; last seen: ${waitingFor ?? failedGroup?.status_reason ?? 'the cluster was not ready'}`;
-      } else {
-        reason = waitingFor ?? failedGroup?.status_reason ?? reason;
-      }
-    }
+    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
+    const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
+    ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
   }
 
   return {
