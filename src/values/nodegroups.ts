@@ -68,7 +68,8 @@ export function nodeGroupValues(ctx: RenderContext): Values {
   const { spec, site, labels, release } = ctx;
   checkNodeGroupNames(spec.nodegroups, release);
   const autoscale = labels.bool('auto_scaling_enabled', false);
-  const labelCounts = autoscale ? { min: labels.int('min_node_count', undefined), max: labels.int('max_node_count', undefined) } : { min: undefined, max: undefined };
+  // Parsed even with autoscaling off, so a malformed bound is caught before someone turns it on.
+  const labelCounts = { min: labels.int('min_node_count', undefined), max: labels.int('max_node_count', undefined) };
   const fallbackDefault = defaultWorker(spec.nodegroups);
   const nodeGroups = spec.nodegroups.flatMap((g, i) => {
     if (g.role === MASTER_ROLE) return [];

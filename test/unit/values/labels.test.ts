@@ -140,6 +140,10 @@ describe('label resolution', () => {
     else expect(run()).toEqual(expected);
   });
 
+  it.each(['min_node_count', 'max_node_count'])('a malformed %s is refused even with autoscaling off', (label) => {
+    expect(() => render(withLabels({}, { [label]: 'lots' }))).toThrow(`label ${label}: expected integer, got "lots"`);
+  });
+
   it('ovn changes the default balancing algorithm', () => {
     expect(at(render(withLabels({ octavia_provider: 'ovn' }, {})), 'addons.openstack.cloudConfig.LoadBalancer.lb-method')).toBe('SOURCE_IP_PORT');
   });
