@@ -146,6 +146,28 @@ describe('node groups', () => {
   });
 });
 
+describe('api_address and coe_version', () => {
+  const withEndpoint = (host: string, port: number) => cluster(undefined, { spec: { controlPlaneEndpoint: { host, port } } });
+  const kcpSpecOnly = () => {
+    const k = kcp();
+    k.status = { ...k.status, version: undefined };
+    k.spec = { ...k.spec, version: 'v1.30.9' };
+    return k;
+  };
+  it.each<[string, ClusterObjects, string | null, string | null, string | null]>([
+    // [name, objects, Magnum's api_address before, expected api_address, expected coe_version]
+    ['endpoint known', readyObjects(), null, 'https://203.0.113.10:6443', 'v1.31.4'],
+    ['CAPI\'s placeholder endpoint (empty host, port 0) is not an address', readyObjects({ cluster: withEndpoint('', 0) }), null, null, 'v1.31.4'],
+    ['an address already known is kept while the endpoint is unset', readyObjects({ cluster: withEndpoint('', 0) }), 'https://198.51.100.1:6443', 'https://198.51.100.1:6443', 'v1.31.4'],
+    ['coe_version from the control plane spec when its status has none', readyObjects({ controlPlane: kcpSpecOnly() }), null, 'https://203.0.113.10:6443', 'v1.30.9'],
+    ['no control plane: Magnum\'s coe_version stays', readyObjects({ controlPlane: undefined }), null, 'https://203.0.113.10:6443', 'v1.29.0'],
+  ])('%s', (_name, objects, before, address, version) => {
+    const out = run(spec('CREATE_IN_PROGRESS', {}, { api_address: before, coe_version: 'v1.29.0' }), objects);
+    expect(out.response.cluster.api_address).toBe(address);
+    expect(out.response.cluster.coe_version).toBe(version);
+  });
+});
+
 describe('real causes from CAPO and v1beta2 Machines', () => {
   it('a server Nova refused is the group\'s reason, in CAPO\'s words', () => {
     const objects = readyObjects({
