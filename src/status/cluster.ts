@@ -5,9 +5,10 @@
  *
  * Semantics are magnum-capi-helm 1.4.0's `update_cluster_status`, with the
  * improvements of DESIGN section 7:
- * - Only CREATE/UPDATE_IN_PROGRESS and DELETE_IN_PROGRESS clusters move. A
- *   _FAILED or _COMPLETE cluster keeps its status (Magnum polls only clusters
- *   in progress; a failed operation is ended, the user starts a new one).
+ * - CREATE/UPDATE_IN_PROGRESS and DELETE_IN_PROGRESS clusters move. A
+ *   _COMPLETE cluster keeps its status. A _FAILED one recovers to _COMPLETE
+ *   once everything is ready (issue 5: our own deadline may call a slow
+ *   create failed that Cluster API then finishes); otherwise it stays failed.
  * - Node groups of a polled cluster follow Cluster API from any CREATE_/UPDATE_
  *   status, as the Python driver does: a FAILED group whose deployment turns
  *   Running recovers to _COMPLETE, a COMPLETE one whose deployment reports
@@ -157,6 +158,12 @@ export function computeStatus(input: StatusInput): StatusOutput {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
+  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
+    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
+    if (progress.state === 'Ready') {
+      status = `${op}_COMPLETE`;
+      reason = progress.reason;
+    }
   }
 
   return {
