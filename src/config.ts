@@ -75,6 +75,8 @@ export const ConfigSchema = z.strictObject({
       addonUnknownGraceSeconds: PositiveInt.default(600),
       /** Used when Magnum sends no create_timeout (minutes). */
       defaultCreateTimeoutMinutes: PositiveInt.default(60),
+      /** The Cluster API version the watches ask for; v1beta1 is served by CAPI 1.10 and, converted, by 1.11+. */
+      capiVersion: z.enum(['v1beta1', 'v1beta2']).default('v1beta1'),
     })
     .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

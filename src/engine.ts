@@ -44,6 +44,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
   const kube = kubeClients(config.kubeconfig);
   const cache = new WatchCache(kube.config, {
     namespacePrefix: config.namespacePrefix,
+    capiVersion: config.status.capiVersion,
     onError: (kind, err) => logger.warn({ kind, err: describeError(err) }, 'watch broken; re-listing'),
   });
   const index = watchClusterIndex(kube.config, (err) => logger.warn({ err: describeError(err) }, 'cluster index watch broken; re-listing'));
