@@ -2,7 +2,7 @@
 # devstack plugin for magnum-capi-sidecar:
 #   enable_plugin magnum-capi-sidecar <this repository> main
 # shellcheck source=devstack/lib/magnum-capi-sidecar
-source "$DEST/magnum-capi-sidecar/devstack/lib/magnum-capi-sidecar"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/magnum-capi-sidecar"
 
 if is_service_enabled magnum-capi-sidecar; then
     if [[ "$1" == "stack" && "$2" == "install" ]]; then
