@@ -41,8 +41,25 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
     close: async () => {
       await app.close();
       await engine.close();
+      assertNoSecretLogged(lines);
     },
   };
 }
 
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+/** Secrets the fixture specs and the test token carry; none may reach a log line (logged at debug). */
+export const SECRETS = [
+  'example-not-a-secret',
+  ...['ca', 'etcd', 'proxy', 'sa'].flatMap((n) => [`TEST-${n}-KEY`]),
+  'BEGIN RSA PRIVATE KEY',
+  TOKEN,
+];
+
+/** Every service a test starts checks its whole log when it closes. */
+export function assertNoSecretLogged(lines: string[]): void {
+  const text = lines.join('');
+  const leaked = SECRETS.filter((s) => text.includes(s));
+  if (leaked.length > 0) throw new Error(`secrets reached the log: ${leaked.map((s) => s.slice(0, 12)).join(', ')}`);
+  if (!text.includes('"request body"')) throw new Error('no request body was logged: the secret check would prove nothing');
+}
