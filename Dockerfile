@@ -19,6 +19,16 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim
+# helm is a Go program: it verifies the chart repository's TLS certificate
+# against the system store, which the slim image does not carry (node has its
+# own). Unpinned on purpose: the newest CA list of the release is the point.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+LABEL org.opencontainers.image.title="magnum-capi-sidecar" \
+      org.opencontainers.image.description="Magnum driver service for Cluster API through the openstack-cluster chart" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production \
     MCS_LISTEN=0.0.0.0:8080 \
     MCS_HELM__BINARY=/usr/local/bin/helm \
@@ -33,6 +43,6 @@ COPY charts-values ./charts-values
 USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const port = (process.env.MCS_LISTEN || '').split(':').pop() || '8080'; fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["serve"]
