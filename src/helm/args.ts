@@ -17,8 +17,10 @@ export function checkRef(ref: ReleaseRef): void {
 
 function chartArgs(chart: ChartRef, archive?: string): string[] {
   if (archive) return [archive];
+  // A local chart directory carries its own version.
+  if (!chart.repo) return [chart.name];
   if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
-  return chart.repo ? [chart.name, '--repo', chart.repo, '--version', chart.version] : [chart.name];
+  return [chart.name, '--repo', chart.repo, '--version', chart.version];
 }
 
 /** `archive` is the cached chart archive when there is one. */
