@@ -1,0 +1,67 @@
+/**
+ * helm killed mid-upgrade, through the service: the call that was running
+ * fails with a clear 502, and the next call on that cluster recovers the
+ * release left pending before applying, instead of failing with "another
+ * operation is in progress".
+ */
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCluster, type LocalCluster } from '../../src/devcluster/index.js';
+import { createHelmClient } from '../../src/helm/client.js';
+import { kube } from '../integration/harness/kube.js';
+import { AUTH, ROOT, startService } from '../integration/harness/service.js';
+import { clusterSpec, withStack } from '../integration/harness/specs.js';
+
+const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+
+describe('helm killed mid-upgrade', () => {
+  let cluster: LocalCluster;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcs-helmkill-'));
+    cluster = await startLocalCluster({ dataDir: dir });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the next operation recovers the release', async () => {
+    const svc = await startService(cluster.kubeconfigPath);
+    await svc.waitReady();
+    const spec = clusterSpec('helm-killed');
+    const created = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(created.statusCode).toBe(201);
+    const stack = created.json().stack_id as string;
+    const live = withStack(spec, stack, 'CREATE_COMPLETE');
+    await svc.close();
+
+    // A sidecar whose upgrades hang in a pre-upgrade hook that never completes (no controllers run).
+    const overlay = join(dir, 'hang.yaml');
+    writeFileSync(overlay, 'testHangHook: true\n');
+    const hanging = await startService(cluster.kubeconfigPath, { config: { valuesOverlays: [overlay] } });
+    await hanging.waitReady();
+    const helm = createHelmClient({ binary: join(ROOT, '.tools/helm3/helm'), kubeconfig: cluster.kubeconfigPath, timeoutSeconds: 30 });
+    const ref = { release: stack, namespace: NS };
+    const pendingCall = hanging.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 4, nodegroup: 'default-worker' } });
+    await expect.poll(async () => (await helm.history(ref)).at(-1)?.status, { timeout: 30_000, interval: 250 }).toBe('pending-upgrade');
+    await execa('pkill', ['-KILL', '-f', `helm upgrade ${stack}`]);
+    const killed = await pendingCall;
+    expect(killed.statusCode).toBe(502);
+    expect(killed.json().error.message).toMatch(/killed by SIGKILL/);
+    await hanging.close();
+
+    const svc2 = await startService(cluster.kubeconfigPath);
+    await svc2.waitReady();
+    const res = await svc2.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 5, nodegroup: 'default-worker' } });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(svc2.engine.releases.recoveries.rollback).toBe(1);
+    expect((await helm.history(ref)).at(-1)?.status).toBe('deployed');
+    expect((await kube(cluster.kubeconfigPath).get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.replicas).toBe(5);
+    await svc2.close();
+  }, 120_000);
+});
