@@ -1,0 +1,36 @@
+/** argv for each helm command: a table per command; nothing user-shaped becomes a flag. */
+import { describe, expect, it } from 'vitest';
+import { historyArgs, pullArgs, rollbackArgs, templateArgs, uninstallArgs, upgradeInstallArgs } from '../../../src/helm/args.js';
+
+const ref = { release: 'demo-abcdefghij23', namespace: 'magnum-p1' };
+const repoChart = { repo: 'https://charts.example.test', name: 'openstack-cluster', version: '0.27.0' };
+const localChart = { repo: '', name: '/charts/openstack-cluster', version: '' };
+
+describe('helm argv', () => {
+  it.each([
+    ['upgrade from a repository', () => upgradeInstallArgs(ref, repoChart, 300), ['upgrade', 'demo-abcdefghij23', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--install', '--history-max', '10', '--output', 'json', '--timeout', '300s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from a cached archive', () => upgradeInstallArgs(ref, repoChart, 60, '/cache/x/openstack-cluster-0.27.0.tgz'), ['upgrade', 'demo-abcdefghij23', '/cache/x/openstack-cluster-0.27.0.tgz', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from a local chart', () => upgradeInstallArgs(ref, localChart, 60), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['template', () => templateArgs(ref, localChart), ['template', 'demo-abcdefghij23', '/charts/openstack-cluster', '--namespace', 'magnum-p1', '--values', '-']],
+    ['uninstall', () => uninstallArgs(ref, 300), ['uninstall', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--timeout', '300s']],
+    ['history', () => historyArgs(ref), ['history', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--output', 'json', '--max', '20']],
+    ['rollback', () => rollbackArgs(ref, 3, 300), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10']],
+    ['pull', () => pullArgs(repoChart, '/cache/x'), ['pull', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--destination', '/cache/x']],
+  ])('%s', (_name, build, expected) => {
+    expect(build()).toEqual(expected);
+  });
+
+  it.each([
+    ['a release that looks like a flag', { release: '--kubeconfig=/tmp/x', namespace: 'magnum-p1' }, /not a valid helm release name/],
+    ['a release with shell characters', { release: 'a;rm -rf', namespace: 'magnum-p1' }, /not a valid helm release name/],
+    ['an upper-case release', { release: 'Demo', namespace: 'magnum-p1' }, /not a valid helm release name/],
+    ['a namespace with a path', { release: 'demo', namespace: '../kube-system' }, /not a valid namespace/],
+  ])('refuses %s before running helm', (_name, bad, message) => {
+    expect(() => upgradeInstallArgs(bad, repoChart, 60)).toThrow(message);
+    expect(() => uninstallArgs(bad, 60)).toThrow(message);
+  });
+
+  it('refuses a repository chart version that is not a version', () => {
+    expect(() => upgradeInstallArgs(ref, { ...repoChart, version: '--set x=y' }, 60)).toThrow(/not a version/);
+  });
+});

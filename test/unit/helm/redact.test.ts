@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from '../../../src/helm/redact.js';
+
+describe('redact', () => {
+  it.each([
+    ['a PEM block', 'bad: -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- end', 'bad: [redacted PEM] end', 'MIIE'],
+    ['a bearer token', 'Authorization: Bearer abc.def-123', 'Authorization: Bearer [redacted]', 'abc.def-123'],
+    ['an application credential secret', 'application_credential_secret: s3cr3t-value', 'application_credential_secret: [redacted]', 's3cr3t-value'],
+    ['a quoted password', 'password="hunter2hunter2"', 'password=[redacted]', 'hunter2'],
+    ['kubeconfig key data', 'client-key-data: QUJDREVG', 'client-key-data: [redacted]', 'QUJDREVG'],
+  ])('scrubs %s', (_name, input, expected, secret) => {
+    const out = redact(input);
+    expect(out).toBe(expected);
+    expect(out).not.toContain(secret);
+  });
+
+  it('scrubs known secret strings wherever they appear', () => {
+    expect(redact('values had opaque-value-123 inside', ['opaque-value-123'])).toBe('values had [redacted] inside');
+  });
+
+  it('keeps the useful part of an error and cuts very long text', () => {
+    expect(redact('Error: UPGRADE FAILED: chart requires kubeVersion')).toBe('Error: UPGRADE FAILED: chart requires kubeVersion');
+    const long = redact('x'.repeat(5000));
+    expect(long.length).toBeLessThan(2100);
+    expect(long).toMatch(/3000 more characters\)$/);
+  });
+});
