@@ -75,6 +75,9 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     secrets,
     observer: cacheObserver(cache, config.status),
     index,
+    prepareChart: async (plan) => {
+      await chartCache.archive(plan.chart);
+    },
     markNodesForRemoval: (ref, group, nodes) => markMachinesForRemoval(kube, ref, group, nodes),
   });
 

@@ -22,6 +22,8 @@ export interface DriverDeps {
   secrets: SecretStore;
   observer: Observer;
   index: ClusterIndex;
+  /** Fetches (and caches) the plan's chart, so an unreachable chart repository fails before any write. */
+  prepareChart?: (plan: ReleasePlan) => Promise<void>;
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
   markNodesForRemoval?: (ref: ReleaseRef, nodegroup: string, nodes: string[]) => Promise<number>;
   now?: () => Date;
@@ -69,6 +71,7 @@ export function createDriver(deps: DriverDeps): Driver {
   /** Render first (pure, may refuse), then secrets, then helm: a refusal changes nothing. */
   async function converge(spec: Spec, opts: { secrets: boolean }): Promise<Accepted> {
     const plan = planner.plan(spec);
+    await deps.prepareChart?.(plan);
     if (opts.secrets) {
       await secrets.ensureNamespace(plan.namespace);
       await secrets.applyClusterSecrets({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
 import { createDriver } from '../../../src/driver/operations.js';
 import { releaseNameFor, suffixForUuid } from '../../../src/driver/release-name.js';
-import { MagnumRuleViolation } from '../../../src/errors.js';
+import { HelmFailed, MagnumRuleViolation } from '../../../src/errors.js';
 import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
 import { CLUSTER_UUID, minimalSpec } from '../../support/spec.js';
 import { fakePorts } from './fakes.js';
@@ -42,6 +42,19 @@ describe('create', () => {
     const { driver } = setup();
     expect((await driver.createCluster(spec())).stack_id).toBe((await driver.createCluster(spec())).stack_id);
     expect((await driver.createCluster(spec({}, { stack_id: 'kept-abcdefghijkl' }))).stack_id).toBe('kept-abcdefghijkl');
+  });
+
+  it('changes nothing when the chart cannot be fetched', async () => {
+    const ports = fakePorts();
+    const driver = createDriver({
+      config: parseConfig({}),
+      ...ports,
+      prepareChart: async () => {
+        throw new HelmFailed('helm pull exit 1: repository cannot be reached');
+      },
+    });
+    await expect(driver.createCluster(spec())).rejects.toBeInstanceOf(HelmFailed);
+    expect(ports.events.filter((e) => !e.startsWith('plan'))).toEqual([]);
   });
 
   it('changes nothing when a Magnum rule is broken', async () => {
