@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
-import { ClusterLock } from './cluster-lock.js';
+import { SerialByKey } from '../serial-by-key.js';
 import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver } from './types.js';
@@ -43,7 +43,7 @@ function liveSpec(spec: Spec, without?: string): Spec {
 export function createDriver(deps: DriverDeps): Driver {
   const { config, planner, releases, secrets, observer, index } = deps;
   const now = deps.now ?? (() => new Date());
-  const lock = new ClusterLock();
+  const lock = new SerialByKey();
 
   const refOf = (spec: Spec): ReleaseRef => ({
     release: releaseNameFor(spec.cluster),

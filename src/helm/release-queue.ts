@@ -3,8 +3,10 @@
  * releases at most `concurrency` run at once. The counters let tests and the
  * benchmark check the bound.
  */
+import { SerialByKey } from '../serial-by-key.js';
+
 export class ReleaseQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly serial = new SerialByKey();
   private readonly waiting: (() => void)[] = [];
   running = 0;
   maxRunning = 0;
@@ -27,21 +29,13 @@ export class ReleaseQueue {
   }
 
   run<T>(key: string, op: () => Promise<T>): Promise<T> {
-    const bounded = async () => {
+    return this.serial.run(key, async () => {
       await this.acquire();
       try {
         return await op();
       } finally {
         this.release();
       }
-    };
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(bounded, bounded);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
     });
-    return next;
   }
 }

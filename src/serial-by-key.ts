@@ -1,9 +1,10 @@
 /**
- * Runs operations on one cluster one after another, in arrival order, so a
- * delete never interleaves with the secrets-then-helm steps of an update.
- * Different clusters run in parallel (helm bounds the total).
+ * Runs operations that share a key one after another, in arrival order;
+ * different keys run in parallel. A failed operation does not stop the next.
+ * Used per cluster by the driver (secrets then helm, never interleaved with a
+ * delete) and per release by the helm queue.
  */
-export class ClusterLock {
+export class SerialByKey {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, op: () => Promise<T>): Promise<T> {
@@ -17,6 +18,7 @@ export class ClusterLock {
     return next;
   }
 
+  /** Keys with an operation running or waiting. */
   get busy(): number {
     return this.tails.size;
   }
