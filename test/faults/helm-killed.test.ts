@@ -5,11 +5,10 @@
  * operation is in progress".
  */
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster, type LocalCluster } from '../../src/devcluster/index.js';
+import { ownCluster } from '../integration/harness/own-cluster.js';
 import { createHelmClient } from '../../src/helm/client.js';
 import { kube } from '../integration/harness/kube.js';
 import { AUTH, ROOT, startService } from '../integration/harness/service.js';
@@ -18,16 +17,13 @@ import { clusterSpec, withStack } from '../integration/harness/specs.js';
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
 
 describe('helm killed mid-upgrade', () => {
-  let cluster: LocalCluster;
-  let dir: string;
+  let cluster: Awaited<ReturnType<typeof ownCluster>>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcs-helmkill-'));
-    cluster = await startLocalCluster({ dataDir: dir });
+    cluster = await ownCluster('helmkill');
   });
   afterAll(async () => {
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the next operation recovers the release', async () => {
@@ -41,7 +37,7 @@ describe('helm killed mid-upgrade', () => {
     await svc.close();
 
     // A sidecar whose upgrades hang in a pre-upgrade hook that never completes (no controllers run).
-    const overlay = join(dir, 'hang.yaml');
+    const overlay = join(cluster.dir, 'hang.yaml');
     writeFileSync(overlay, 'testHangHook: true\n');
     const hanging = await startService(cluster.kubeconfigPath, { config: { valuesOverlays: [overlay] } });
     await hanging.waitReady();

@@ -4,12 +4,9 @@
  * bound, zero management-API requests per status call) and prints the
  * figures (event-loop lag, durations) for the record; it asserts no timing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster, type LocalCluster } from '../../src/devcluster/index.js';
+import { ownCluster } from '../integration/harness/own-cluster.js';
 import { AUTH, startService } from '../integration/harness/service.js';
 import { clusterSpec, withStack } from '../integration/harness/specs.js';
 
@@ -18,20 +15,17 @@ const CONCURRENCY = 4;
 const POLL_ROUNDS = 3;
 
 describe('load', () => {
-  let cluster: LocalCluster;
-  let dir: string;
+  let cluster: Awaited<ReturnType<typeof ownCluster>>;
   let svc: Awaited<ReturnType<typeof startService>>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcs-load-'));
-    cluster = await startLocalCluster({ dataDir: dir });
+    cluster = await ownCluster('load');
     svc = await startService(cluster.kubeconfigPath, { config: { helm: { concurrency: CONCURRENCY, timeoutSeconds: 120 } } });
     await svc.waitReady();
   });
   afterAll(async () => {
     await svc?.close();
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it(`creates ${CLUSTERS} clusters in parallel and answers their status from memory`, async () => {

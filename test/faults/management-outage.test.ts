@@ -3,11 +3,8 @@
  * stopped and started): no false DELETE_COMPLETE, clear 503s, recovery when
  * the API returns, and nothing lost across a sidecar restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster, type LocalCluster } from '../../src/devcluster/index.js';
+import { ownCluster } from '../integration/harness/own-cluster.js';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { capiPlayer } from '../integration/harness/capi.js';
 import { kube } from '../integration/harness/kube.js';
@@ -17,20 +14,17 @@ import { clusterSpec, withStack } from '../integration/harness/specs.js';
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
 
 describe('management cluster outages', () => {
-  let cluster: LocalCluster;
-  let dir: string;
+  let cluster: Awaited<ReturnType<typeof ownCluster>>;
   let svc: Awaited<ReturnType<typeof startService>>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcs-outage-'));
-    cluster = await startLocalCluster({ dataDir: dir });
+    cluster = await ownCluster('outage');
     svc = await startService(cluster.kubeconfigPath);
     await svc.waitReady();
   });
   afterAll(async () => {
     await svc?.close();
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const status = (spec: SpecInput) => svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: spec });
