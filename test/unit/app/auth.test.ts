@@ -33,6 +33,27 @@ describe('bearer-token authentication', () => {
     const res = await app.inject({ method: 'GET', url });
     expect(res.statusCode).toBe(200);
   });
+
+  // Spellings the router resolves to a /v1 route: each must still ask for the token.
+  it.each([
+    ['a percent-escaped letter', '/%761/clusters'],
+    ['an escaped slash-free path', '/%76%31/clusters'],
+    ['a dot segment', '/./v1/clusters'],
+    ['a trailing slash', '/v1/clusters/'],
+    ['a query string', '/v1/clusters?x=1'],
+  ])('%s (%s) reaching a /v1 route still needs the token', async (_name, url) => {
+    const res = await app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(401);
+    const authed = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(authed.statusCode).not.toBe(401);
+  });
+
+  it('an unknown path asks for the token before saying it does not exist', async () => {
+    expect((await app.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(401);
+    const authed = await app.inject({ method: 'GET', url: '/nowhere', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(authed.statusCode).toBe(404);
+    expect(authed.json().error.code).toBe('not_found');
+  });
 });
 
 describe('TokenStore', () => {
