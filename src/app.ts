@@ -71,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // An audit trail of mutating calls; bodies only at debug, with secrets redacted by path.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' && request.url.startsWith('/v1/')) {
+    if (request.method !== 'GET' && request.routeOptions.url?.startsWith('/v1/')) {
       request.log.debug({ body: request.body }, 'request body');
     }
   });
