@@ -3,7 +3,7 @@
  * build this same app and call it with `inject`; `server.ts` adds the
  * listener and the process lifecycle.
  */
-import swagger from '@fastify/swagger';
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
@@ -40,6 +40,22 @@ export interface AppDeps {
 
 export const API_VERSION = '0.1.0';
 
+type OpenApiDocument = Parameters<NonNullable<FastifyDynamicSwaggerOptions['transformObject']>>[0];
+
+/** Swagger UI hides its own routes; the document still names where it is served. */
+function withDocsRoutes(doc: OpenApiDocument) {
+  const openapi = 'openapiObject' in doc ? doc.openapiObject : doc.swaggerObject;
+  const page = (summary: string, type: string) => ({ get: { summary, tags: ['platform'], responses: { 200: { description: type } } } });
+  return {
+    ...openapi,
+    paths: {
+      ...openapi.paths,
+      '/docs': page('this document, browsable (Swagger UI)', 'HTML'),
+      '/docs/json': page('this document as JSON', 'OpenAPI JSON'),
+    },
+  };
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -62,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: withDocsRoutes,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -42,7 +42,7 @@ export const metricsPlugin = fp<{ registry: Registry }>(
       requests.inc(labels);
       latency.observe(labels, reply.elapsedTime / 1000);
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { summary: 'Prometheus metrics in the text exposition format', tags: ['platform'] } }, async (_request, reply) => {
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     });

@@ -20,6 +20,9 @@ const CONTRACT = [
   'POST /v1/values',
   'GET /healthz',
   'GET /readyz',
+  'GET /metrics',
+  'GET /docs',
+  'GET /docs/json',
 ];
 
 describe('the OpenAPI document', () => {
