@@ -26,6 +26,15 @@ function asCidr(s: string): string {
   return s.includes(':') ? `${s}/128` : `${s}/32`;
 }
 
+/** The first non-empty trimmed value of `name` in `levels`, highest first. */
+function setIn(levels: readonly Labels[], name: string): string | undefined {
+  for (const level of levels) {
+    const v = level[name]?.trim();
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
 export class LabelReader {
   constructor(
     private readonly cluster: Labels,
@@ -33,10 +42,14 @@ export class LabelReader {
     private readonly site: Labels,
   ) {}
 
-  /** The raw value, trimmed: the cluster's label, else the template's, else the site default. */
+  /**
+   * The raw value, trimmed: the cluster's label, else the template's, else the
+   * site default. An empty value is unset at its level, so `--labels x=` on a
+   * cluster falls back to the template and the site instead of to the
+   * built-in default.
+   */
   raw(name: string): string | undefined {
-    const v = this.cluster[name] ?? this.template[name] ?? this.site[name];
-    return v === undefined ? undefined : v.trim();
+    return setIn([this.cluster, this.template, this.site], name);
   }
 
   /**
@@ -46,11 +59,10 @@ export class LabelReader {
    * not silently override a template still using the old one.
    */
   private first(names: readonly string[]): [string, string] | undefined {
-    const user = (n: string) => this.cluster[n] ?? this.template[n];
-    for (const lookup of [user, (n: string) => this.site[n]]) {
+    for (const levels of [[this.cluster, this.template], [this.site]]) {
       for (const n of names) {
-        const v = lookup(n)?.trim();
-        if (v !== undefined && v !== '') return [n, v];
+        const v = setIn(levels, n);
+        if (v !== undefined) return [n, v];
       }
     }
     return undefined;
@@ -58,7 +70,7 @@ export class LabelReader {
 
   bool(name: string, fallback: boolean): boolean {
     const v = this.raw(name);
-    if (v === undefined || v === '') return fallback;
+    if (v === undefined) return fallback;
     const lower = v.toLowerCase();
     if (TRUE.has(lower)) return true;
     if (FALSE.has(lower)) return false;
@@ -87,7 +99,7 @@ export class LabelReader {
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T | undefined;
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T | undefined {
     const v = this.raw(name);
-    if (v === undefined || v === '') return fallback;
+    if (v === undefined) return fallback;
     const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
     if (!hit) throw new InvalidLabel(name, `one of ${allowed.join(', ')}`, v);
     return hit;
@@ -95,21 +107,21 @@ export class LabelReader {
 
   pattern(name: string, re: RegExp, what: string, fallback?: string): string | undefined {
     const v = this.raw(name);
-    if (v === undefined || v === '') return fallback;
+    if (v === undefined) return fallback;
     if (!re.test(v)) throw new InvalidLabel(name, what, v);
     return v;
   }
 
   cidr(name: string, fallback: string): string {
     const v = this.raw(name);
-    if (v === undefined || v === '') return fallback;
+    if (v === undefined) return fallback;
     if (!validCidr(v)) throw new InvalidLabel(name, 'a CIDR such as 10.0.0.0/24', v);
     return v;
   }
 
   cidrList(name: string): string[] | undefined {
     const v = this.raw(name);
-    if (v === undefined || v === '') return undefined;
+    if (v === undefined) return undefined;
     const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '').map(asCidr);
     const bad = items.find((s) => !validCidr(s));
     if (bad !== undefined || items.length === 0) throw new InvalidLabel(name, 'a comma-separated list of CIDRs', v);

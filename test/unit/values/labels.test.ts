@@ -57,6 +57,9 @@ const rows: Row[] = [
   { label: 'max_node_count', path: 'nodeGroups.0.machineCountMax', default: undefined, template: ['3', undefined], cluster: ['6', 6], malformed: ['many', 'integer'] },
 ];
 
+/** The first value path of each label in the table. */
+const PATHS: Record<string, string> = Object.fromEntries([...rows].reverse().map((r) => [r.label, r.path]));
+
 /** Labels that only act with autoscaling on; their rows switch it on at the cluster level. */
 const NEEDS_AUTOSCALING = new Set(['min_node_count', 'max_node_count']);
 
@@ -107,6 +110,20 @@ describe('label resolution', () => {
     expect(at(render(withLabels({}, {}), site), 'addons.monitoring.enabled')).toBe(true);
     expect(at(render(withLabels({ monitoring_enabled: 'false' }, {}), site), 'addons.monitoring.enabled')).toBe(false);
     expect(at(render(withLabels({}, { boot_volume_size: '60' }), site), 'controlPlane.machineRootVolume.diskSize')).toBe(60);
+  });
+
+  it.each<[string, string, unknown]>([
+    ['monitoring_enabled', 'true', true],
+    ['fixed_subnet_cidr', '10.9.0.0/16', '10.9.0.0/16'],
+    ['octavia_lb_algorithm', 'SOURCE_IP', 'SOURCE_IP'],
+    ['api_master_lb_allowed_cidrs', '10.0.0.0/8', ['10.0.0.0/8']],
+    ['boot_volume_size', '40', 40],
+    ['etcd_blockdevice_size', '9', 9],
+  ])('an empty cluster label %s counts as unset: the template value applies, else the site default', (label, value, expected) => {
+    const path = PATHS[label]!;
+    expect(at(render(withLabels({ [label]: value }, { [label]: ' ' })), path)).toEqual(expected);
+    expect(at(render(withLabels({}, { [label]: '' }), { labelDefaults: { [label]: value } }), path)).toEqual(expected);
+    expect(at(render(withLabels({ [label]: '' }, {}), { labelDefaults: { [label]: value } }), path)).toEqual(expected);
   });
 
   it('new etcd label names win over their old aliases', () => {
