@@ -6,7 +6,7 @@
 import { derivedName, sanitise } from '../magnum/names.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import { COND, LABEL, MD_PHASE, type GroupState } from './vocabulary.js';
-import { instanceProblem, isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
+import { instanceProblem, isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, unobservedGeneration, type CapiObject, type ClusterObjects } from './objects.js';
 
 export interface GroupView {
   state: GroupState;
@@ -44,6 +44,32 @@ export function controlPlaneView(objects: ClusterObjects): GroupView {
   return { state: 'Pending', reason, ...(desired !== undefined ? { desired } : {}), addresses };
 }
 
+/**
+ * Whether a MachineDeployment's status has settled on its spec. Phase
+ * Running alone is no proof: CAPI 1.10 sets it whenever spec.replicas ==
+ * readyReplicas (also mid-rollout, and before the controller has seen a new
+ * spec), CAPI 1.11+ as soon as the Machines exist, ready or not. Settled is
+ * the KubeadmControlPlane rule: the status describes the current spec, and
+ * the replica counts it reports (replicas, updated/upToDate, ready) all equal
+ * spec.replicas. A count the status leaves out says nothing.
+ */
+function settled(md: CapiObject, desired: number | undefined): boolean {
+  if (unobservedGeneration(md) !== undefined) return false;
+  if (desired === undefined) return true;
+  const r = replicas(md);
+  return [r.current, r.updated, r.ready].every((n) => n === undefined || n === desired);
+}
+
+/** `R/D machines ready`, with the up-to-date and total counts when they differ from the desired count. */
+function workerCounts(md: CapiObject, desired: number | undefined): string {
+  const r = replicas(md);
+  const want = desired ?? '?';
+  const parts = [`${r.ready ?? 0}/${want} machines ready`];
+  if (r.updated !== undefined && r.updated !== desired) parts.push(`${r.updated}/${want} up to date`);
+  if (r.current !== undefined && r.current !== desired) parts.push(`${r.current} machines`);
+  return parts.join(', ');
+}
+
 export function workerView(objects: ClusterObjects, release: string, group: NodeGroup): GroupView {
   const name = derivedName(release, sanitise(group.name));
   const md = objects.machineDeployments.find((d) => d.metadata?.name === name);
@@ -58,14 +84,15 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
   const counts = desired !== undefined ? { desired } : {};
   const phase = str(md.status?.phase);
   const failure = machines.map(machineFailure).find(Boolean) ?? instanceProblem(objects, machines);
-  // As magnum-capi-helm: the phase decides. Running means every replica is
-  // available, so a leftover failed Machine (remediation will replace it) does not hold the group.
-  if (phase === MD_PHASE.Running) return { state: 'Ready', reason: null, ...counts, addresses };
+  // As magnum-capi-helm, Running decides, once the counts agree with it. A
+  // leftover failed Machine (remediation will replace it) does not hold the group.
+  if (phase === MD_PHASE.Running && settled(md, desired)) return { state: 'Ready', reason: null, ...counts, addresses };
   if (phase === MD_PHASE.Failed) {
     return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...counts, addresses };
   }
   // Every other phase (ScalingUp, ScalingDown, Unknown, one we have never seen) is Pending, never Failed.
-  const r = replicas(md);
-  const detail = failure ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));
-  return { state: 'Pending', reason: `node group ${group.name}: ${r.ready ?? 0}/${desired ?? '?'} machines ready; ${detail}`, ...counts, addresses };
+  const behind = unobservedGeneration(md);
+  const waiting = behind !== undefined ? `MachineDeployment has not yet observed generation ${behind}` : null;
+  const detail = failure ?? waiting ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));
+  return { state: 'Pending', reason: `node group ${group.name}: ${workerCounts(md, desired)}; ${detail}`, ...counts, addresses };
 }

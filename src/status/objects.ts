@@ -21,6 +21,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   deletionTimestamp?: string | Date;
   creationTimestamp?: string | Date;
+  /** Bumped by the API server on every spec change; a status whose observedGeneration is lower describes an older spec. */
+  generation?: number;
 }
 
 export interface CapiObject {
@@ -111,6 +113,18 @@ export function replicas(obj: CapiObject | undefined) {
     updated: num(s.updatedReplicas) ?? num(s.upToDateReplicas) ?? num(s.deprecated?.v1beta1?.updatedReplicas),
     ready: num(s.deprecated?.v1beta1?.readyReplicas) ?? num(s.readyReplicas),
   };
+}
+
+/**
+ * The generation a status has not caught up with yet: metadata.generation
+ * when status.observedGeneration is lower (the controller has not seen the
+ * latest spec, so every count and phase describes the old one); undefined
+ * when it is current or either field is missing.
+ */
+export function unobservedGeneration(obj: CapiObject | undefined): number | undefined {
+  const generation = num(obj?.metadata?.generation);
+  const observed = num(obj?.status?.observedGeneration);
+  return generation !== undefined && observed !== undefined && observed < generation ? generation : undefined;
 }
 
 export function machineAddresses(machines: CapiObject[]): string[] {

@@ -109,7 +109,7 @@ export const ADDON_PHASE = {
 
 /** MachineDeployment phases that decide a worker group; any other phase is Pending. */
 export const MD_PHASE = {
-  /** Every replica available. */
+  /** Replicas match spec (CAPI 1.10: ready ones; 1.11+: existing ones); READY only once the counts settle too. */
   Running: 'Running',
   /** The MachineDeployment reports a failure. */
   Failed: 'Failed',
@@ -118,8 +118,9 @@ export const MD_PHASE = {
 /**
  * A node group's state as Cluster API shows it: Absent (no MachineDeployment
  * or control plane, and no Machines left), Pending (anything else, including
- * phases we do not know), Ready (MachineDeployment Running; control plane all
- * conditions True and replicas settled), Failed (MachineDeployment phase Failed).
+ * phases we do not know), Ready (MachineDeployment Running with its status on
+ * the current spec and replicas settled; control plane all conditions True and
+ * replicas settled), Failed (MachineDeployment phase Failed).
  */
 export type GroupState = 'Absent' | 'Pending' | 'Ready' | 'Failed';
 

@@ -48,6 +48,20 @@ export function md(group: string, phase = 'Running', replicas = 2, conditions: C
   };
 }
 
+/**
+ * A MachineDeployment with exactly the status given (no defaults), for rows
+ * about replica counts and observedGeneration; `generation` is metadata.generation.
+ */
+export function mdAs(group: string, replicas: number, status: Record<string, unknown>, opts: { generation?: number; apiVersion?: string } = {}): CapiObject {
+  return {
+    apiVersion: opts.apiVersion ?? 'cluster.x-k8s.io/v1beta1',
+    kind: 'MachineDeployment',
+    metadata: { name: `${RELEASE}-${group}`, labels: { 'capi.stackhpc.com/node-group': group }, ...(opts.generation !== undefined ? { generation: opts.generation } : {}) },
+    spec: { replicas },
+    status,
+  };
+}
+
 export function machine(group: string | 'control-plane', ip: string, extra: Record<string, unknown> = {}): CapiObject {
   const labels: Record<string, string> =
     group === 'control-plane'

@@ -3,7 +3,7 @@ import { Spec, type ClusterStatus, type SpecInput } from '../../../src/magnum/sp
 import { computeStatus } from '../../../src/status/cluster.js';
 import { NO_OBJECTS, type ClusterObjects } from '../../../src/status/objects.js';
 import { minimalSpec } from '../../support/spec.js';
-import { RELEASE, addon, cluster, cond, kcp, machine, md, osc, osm, readyObjects, v1beta2 } from './builders.js';
+import { RELEASE, addon, cluster, cond, kcp, machine, md, mdAs, osc, osm, readyObjects, v1beta2 } from './builders.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const OPTIONS = { addonUnknownGraceSeconds: 600, defaultCreateTimeoutMinutes: 60 };
@@ -83,6 +83,32 @@ describe('node groups', () => {
     ['IN_PROGRESS stays while scaling', 'UPDATE_IN_PROGRESS', readyObjects({ machineDeployments: [md('default-worker', 'ScalingDown', 1)] }), 'UPDATE_IN_PROGRESS', /0\/1 machines ready/],
     ['IN_PROGRESS stays before its deployment exists', 'CREATE_IN_PROGRESS', readyObjects({ machineDeployments: [], machines: [] }), 'CREATE_IN_PROGRESS', /MachineDeployment demo-abcdefghij23-default-worker not found/],
     ['DELETE_IN_PROGRESS stays while the deployment exists', 'DELETE_IN_PROGRESS', readyObjects(), 'DELETE_IN_PROGRESS', null],
+    // Phase Running alone is not readiness: CAPI 1.11+ sets it once the Machines exist (v1beta2 setPhase: desired == actual),
+    // and CAPI 1.10 sets it whenever spec.replicas == readyReplicas, which also holds mid-rollout and before the controller saw a new spec.
+    ['CAPI 1.11+ v1beta2: Running while no Machine is ready yet stays in progress', 'CREATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { phase: 'Running', replicas: 2, readyReplicas: 0, availableReplicas: 0, upToDateReplicas: 2, deprecated: { v1beta1: { readyReplicas: 0, updatedReplicas: 2 } }, conditions: [cond('Available', 'False', { reason: 'WaitingForAvailableMachines' })] }, { apiVersion: 'cluster.x-k8s.io/v1beta2' })] }),
+      'CREATE_IN_PROGRESS', /default-worker: 0\/2 machines ready/],
+    ['CAPI 1.11+ v1beta2 without the deprecated block: Running with no Machine ready stays in progress', 'CREATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { phase: 'Running', replicas: 2, readyReplicas: 0, availableReplicas: 0, upToDateReplicas: 2, conditions: [cond('Available', 'False')] }, { apiVersion: 'cluster.x-k8s.io/v1beta2' })] }),
+      'CREATE_IN_PROGRESS', /default-worker: 0\/2 machines ready/],
+    ['CAPI 1.11+ v1beta2: Running with every Machine ready and up to date completes', 'CREATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { phase: 'Running', replicas: 2, readyReplicas: 2, availableReplicas: 2, upToDateReplicas: 2, conditions: [cond('Available')] }, { apiVersion: 'cluster.x-k8s.io/v1beta2' })] }),
+      'CREATE_COMPLETE', null],
+    ['upgrade: Running mid-rollout (a surge Machine, one of two up to date) stays in progress', 'UPDATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { phase: 'Running', replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2, conditions: [cond('Ready')] })] }),
+      'UPDATE_IN_PROGRESS', /default-worker: 2\/2 machines ready, 1\/2 up to date, 3 machines/],
+    ['upgrade: Running before the new MachineSet has any Machine stays in progress', 'UPDATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { phase: 'Running', replicas: 2, updatedReplicas: 0, readyReplicas: 2, availableReplicas: 2, conditions: [cond('Ready')] })] }),
+      'UPDATE_IN_PROGRESS', /0\/2 up to date/],
+    ['upgrade: a status for an older spec (observedGeneration behind) stays in progress', 'UPDATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { observedGeneration: 1, phase: 'Running', replicas: 2, updatedReplicas: 2, readyReplicas: 2, conditions: [cond('Ready')] }, { generation: 2 })] }),
+      'UPDATE_IN_PROGRESS', /not yet observed generation 2/],
+    ['upgrade: rolled out and observed completes', 'UPDATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 2, { observedGeneration: 2, phase: 'Running', replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, conditions: [cond('Ready')] }, { generation: 2 })] }),
+      'UPDATE_COMPLETE', null],
+    ['resize: Running with the old count right after the replicas changed stays in progress', 'UPDATE_IN_PROGRESS',
+      readyObjects({ machineDeployments: [mdAs('default-worker', 3, { phase: 'Running', replicas: 2, updatedReplicas: 2, readyReplicas: 2, conditions: [cond('Ready')] })] }),
+      'UPDATE_IN_PROGRESS', /2\/3 machines ready/],
   ])('worker group: %s', (_name, groupStatus, objects, status, reason) => {
     const out = run(spec('UPDATE_IN_PROGRESS', { 'default-worker': { status: groupStatus } }), objects);
     const group = out.response.nodegroups.find((n) => n.name === 'default-worker');
