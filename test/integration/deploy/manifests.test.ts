@@ -1,23 +1,36 @@
 /**
  * deploy/sidecar.yaml against the real API server: the whole file passes a
- * server-side dry run, and, once its RBAC objects exist, the service account
- * can do exactly what the sidecar and helm need and not more.
+ * server-side dry run, and, once its RBAC and admission policy objects exist,
+ * the service account can do exactly what the sidecar and helm need (the
+ * chart's cluster-autoscaler objects included) and not more.
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const KUBECTL = join(ROOT, '.tools/helm3/kubectl');
 const MANIFESTS = join(ROOT, 'deploy/sidecar.yaml');
+const AUTOSCALER = readFileSync(join(import.meta.dirname, 'chart-autoscaler.yaml'), 'utf8');
 type Obj = { kind: string; metadata: { name: string }; spec?: any };
 const DOCS = (loadAll(readFileSync(MANIFESTS, 'utf8')) as (Obj | null)[]).filter((d): d is Obj => d !== null);
 const SA = 'system:serviceaccount:magnum-capi-sidecar:magnum-capi-sidecar';
 
 function kubectl(args: string[], input?: string) {
   return execa(KUBECTL, ['--kubeconfig', inject('kubeconfig'), ...args], { reject: false, ...(input === undefined ? {} : { input }) });
+}
+
+/** kubectl as the sidecar's service account. */
+function asSidecar(args: string[], input?: string) {
+  return kubectl([...args, '--as', SA], input);
+}
+
+async function namespace(name: string): Promise<void> {
+  const r = await kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`);
+  if (r.exitCode !== 0) throw new Error(`namespace ${name}: ${r.stderr}`);
 }
 
 /** Answers "yes"/"no" for the service account in a project namespace. */
@@ -34,7 +47,6 @@ const HELM = ['get', 'list', 'create', 'update', 'patch', 'delete'];
 const NEEDED: [string, string[]][] = [
   ['namespaces', ['get', 'list', 'watch', 'create', 'patch']],
   ['secrets', [...READ, 'create', 'update', 'patch', 'delete', 'deletecollection']],
-  ['configmaps', HELM],
   ['clusters.cluster.x-k8s.io', [...READ, ...HELM]],
   ['machinedeployments.cluster.x-k8s.io', [...READ, ...HELM]],
   ['machinehealthchecks.cluster.x-k8s.io', HELM],
@@ -46,6 +58,11 @@ const NEEDED: [string, string[]][] = [
   ['openstackmachines.infrastructure.cluster.x-k8s.io', READ],
   ['helmreleases.addons.stackhpc.com', [...READ, ...HELM]],
   ['manifests.addons.stackhpc.com', [...READ, ...HELM]],
+  // The chart's cluster-autoscaler, rendered for every cluster.
+  ['deployments.apps', HELM],
+  ['serviceaccounts', HELM],
+  ['roles.rbac.authorization.k8s.io', HELM],
+  ['rolebindings.rbac.authorization.k8s.io', HELM],
 ];
 
 /** Nothing the sidecar has any use for. */
@@ -54,7 +71,11 @@ const REFUSED: [string, string][] = [
   ['create', 'pods'],
   ['get', 'nodes'],
   ['create', 'clusterroles.rbac.authorization.k8s.io'],
-  ['create', 'rolebindings.rbac.authorization.k8s.io'],
+  ['create', 'clusterrolebindings.rbac.authorization.k8s.io'],
+  ['escalate', 'roles.rbac.authorization.k8s.io'],
+  ['bind', 'roles.rbac.authorization.k8s.io'],
+  ['bind', 'clusterroles.rbac.authorization.k8s.io'],
+  ['create', 'configmaps'],
   ['delete', 'machines.cluster.x-k8s.io'],
   ['create', 'customresourcedefinitions.apiextensions.k8s.io'],
   ['impersonate', 'serviceaccounts'],
@@ -77,6 +98,8 @@ describe('deploy/sidecar.yaml', () => {
       'secret/magnum-capi-sidecar-tokens',
       'service/magnum-capi-sidecar',
       'serviceaccount/magnum-capi-sidecar',
+      'validatingadmissionpolicy.admissionregistration.k8s.io/magnum-capi-sidecar-namespaces',
+      'validatingadmissionpolicybinding.admissionregistration.k8s.io/magnum-capi-sidecar-namespaces',
     ]);
   });
 
@@ -93,11 +116,11 @@ describe('deploy/sidecar.yaml', () => {
 
   describe('RBAC of the service account', () => {
     beforeAll(async () => {
-      // Only the identity objects are created for real: nothing else could run here.
-      const identity = DOCS.filter((d) => ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(d.kind));
-      expect(identity).toHaveLength(4);
+      // Only the identity and policy objects are created for real: nothing else could run here.
+      const identity = DOCS.filter((d) => ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(d.kind));
+      expect(identity).toHaveLength(6);
       const r = await kubectl(['apply', '-f', '-'], identity.map((d) => JSON.stringify(d)).join('\n'));
-      if (r.exitCode !== 0) throw new Error(`applying the ServiceAccount and RBAC failed: ${r.stderr}`);
+      if (r.exitCode !== 0) throw new Error(`applying the ServiceAccount, RBAC and policy failed: ${r.stderr}`);
     });
 
     it.each(NEEDED.flatMap(([resource, verbs]) => verbs.map((verb) => [verb, resource] as const)))(
@@ -109,6 +132,78 @@ describe('deploy/sidecar.yaml', () => {
 
     it.each(REFUSED)('may not %s %s', async (verb, resource) => {
       expect(await canI(verb, resource)).toBe(false);
+    });
+
+    it('creates, as helm does, the cluster-autoscaler objects the chart renders, its Role included', async () => {
+      const ns = 'magnum-autoscale01';
+      await namespace(ns);
+      const r = await asSidecar(['apply', '-n', ns, '-f', '-'], AUTOSCALER.replaceAll('NAMESPACE', ns));
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('role.rbac.authorization.k8s.io/demo-autoscaler created');
+      expect(r.stdout).toContain('rolebinding.rbac.authorization.k8s.io/demo-autoscaler created');
+      expect(r.stdout).toContain('deployment.apps/demo-autoscaler created');
+    });
+
+    it('cannot grant, through a Role or RoleBinding, more than it holds', async () => {
+      const ns = 'magnum-autoscale02';
+      await namespace(ns);
+      const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: more, namespace: ${ns}}
+rules: [{apiGroups: [""], resources: [pods], verbs: [create]}]
+`;
+      const r1 = await asSidecar(['apply', '--dry-run=server', '-f', '-'], role);
+      expect(r1.exitCode).not.toBe(0);
+      expect(r1.stderr).toMatch(/forbidden.*(escalat|attempting to grant)/i);
+      const binding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: admin, namespace: ${ns}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${ns}}]
+`;
+      const r2 = await asSidecar(['apply', '--dry-run=server', '-f', '-'], binding);
+      expect(r2.exitCode).not.toBe(0);
+      expect(r2.stderr).toMatch(/forbidden/i);
+    });
+  });
+
+  describe('admission policy: writes only in the namespaces of Magnum projects', () => {
+    const secret = (ns: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: probe, namespace: ${ns}}\nstringData: {a: b}\n`;
+
+    /** The policy is compiled and loaded by the server a moment after it is created. */
+    async function refusedInDefault(): Promise<string> {
+      for (let i = 0; i < 60; i++) {
+        const r = await asSidecar(['apply', '--dry-run=server', '-f', '-'], secret('default'));
+        if (r.exitCode !== 0) return r.stderr;
+        await sleep(250);
+      }
+      return '';
+    }
+
+    it('refuses a secret, a deployment and a namespace outside them', async () => {
+      expect(await refusedInDefault()).toMatch(/magnum-capi-sidecar writes only in the namespaces of Magnum projects.*namespace default/);
+      const d = await asSidecar(['create', 'deployment', 'x', '--image', 'busybox', '-n', 'kube-system', '--dry-run=server']);
+      expect(d.exitCode).not.toBe(0);
+      expect(d.stderr).toMatch(/writes only in the namespaces of Magnum projects/);
+      const own = await asSidecar(['apply', '--dry-run=server', '-f', '-'], secret('magnum-capi-sidecar'));
+      expect(own.exitCode).not.toBe(0);
+      expect(own.stderr).toMatch(/writes only in the namespaces of Magnum projects/);
+      const n = await asSidecar(['create', 'namespace', 'kube-other', '--dry-run=server']);
+      expect(n.exitCode).not.toBe(0);
+      expect(n.stderr).toMatch(/writes only in the namespaces of Magnum projects/);
+    });
+
+    it('allows them in magnum-<project id>', async () => {
+      expect(await refusedInDefault()).not.toBe('');
+      const ns = 'magnum-0123abcd';
+      await namespace(ns);
+      const s = await asSidecar(['apply', '--dry-run=server', '-f', '-'], secret(ns));
+      expect(s.stderr).toBe('');
+      expect(s.exitCode).toBe(0);
+      const n = await asSidecar(['create', 'namespace', 'magnum-ffff0000', '--dry-run=server']);
+      expect(n.stderr).toBe('');
+      expect(n.exitCode).toBe(0);
     });
   });
 });
