@@ -35,12 +35,15 @@ export function controlPlaneView(objects: ClusterObjects): GroupView {
   if (!kcp) return { state: 'Absent', reason: 'control plane not created yet', addresses };
   const r = replicas(kcp);
   const waiting = unmet(kcp, CONTROL_PLANE_READY);
-  const settled = r.desired !== undefined && r.desired === r.current && r.current === r.updated && r.updated === r.ready;
+  // A status for an older spec (right after helm applies an upgrade) has every count agreeing with the old one.
+  const behind = unobservedGeneration(kcp);
+  const settled = behind === undefined && r.desired !== undefined && r.desired === r.current && r.current === r.updated && r.updated === r.ready;
   const desired = r.desired;
   if (waiting.length === 0 && settled) return { state: 'Ready', reason: null, desired, addresses };
   const failure = machines.map(machineFailure).find(Boolean) ?? instanceProblem(objects, machines);
   const counts = `${r.ready ?? 0}/${r.desired ?? '?'} machines ready`;
-  const reason = `control plane: ${counts}${waiting.length ? `; waiting on ${waiting.join(', ')}` : ''}${failure ? `; ${failure}` : ''}`;
+  const stale = behind !== undefined ? `; KubeadmControlPlane has not yet observed generation ${behind}` : '';
+  const reason = `control plane: ${counts}${stale}${waiting.length ? `; waiting on ${waiting.join(', ')}` : ''}${failure ? `; ${failure}` : ''}`;
   return { state: 'Pending', reason, ...(desired !== undefined ? { desired } : {}), addresses };
 }
 

@@ -21,6 +21,11 @@ function run(s: Spec, objects: ClusterObjects, absenceConfirmed = false) {
   return computeStatus({ spec: s, release: RELEASE, objects, now: NOW, absenceConfirmed, options: OPTIONS });
 }
 
+/** The object at metadata.generation `generation`, its status written for `observedGeneration`. */
+function observed<T extends { metadata?: object; status?: object }>(obj: T, generation: number, observedGeneration: number): T {
+  return { ...obj, metadata: { ...obj.metadata, generation }, status: { ...obj.status, observedGeneration } };
+}
+
 const gpu = (status: ClusterStatus): NG => ({ uuid: 'gpu-uuid', name: 'gpu', role: 'worker', node_count: 1, is_default: false, labels: {}, status });
 
 describe('cluster transitions', () => {
@@ -122,6 +127,9 @@ describe('node groups', () => {
     ['pending while a replica is not updated (upgrade rolling)', readyObjects({ controlPlane: kcp({ replicas: 3, updated: 2 }) }), 'UPDATE_IN_PROGRESS', /3\/3 machines ready/],
     ['pending while etcd is unhealthy, with its message', readyObjects({ controlPlane: kcp({ conditions: [cond('MachinesReady'), cond('Ready'), cond('EtcdClusterHealthy', 'False', { reason: 'EtcdMemberUnhealthy', message: 'member x down' }), cond('ControlPlaneComponentsHealthy')] }) }), 'UPDATE_IN_PROGRESS', /EtcdClusterHealthy \(EtcdMemberUnhealthy: member x down\)/],
     ['pending, never failed, without a control plane object', readyObjects({ controlPlane: undefined }), 'UPDATE_IN_PROGRESS', /control plane not created yet/],
+    // Right after helm applies an upgrade, the status still describes the old spec: every count agrees and every condition is True.
+    ['pending while its status describes an older spec (observedGeneration behind)', readyObjects({ controlPlane: observed(kcp(), 2, 1) }), 'UPDATE_IN_PROGRESS', /control plane: .*has not yet observed generation 2/],
+    ['ready once the status has observed the current spec', readyObjects({ controlPlane: observed(kcp(), 2, 2) }), 'UPDATE_COMPLETE', null],
   ])('control plane: %s', (_name, objects, status, reason) => {
     const out = run(spec('UPDATE_IN_PROGRESS'), objects);
     const group = out.response.nodegroups.find((n) => n.name === 'default-master');
