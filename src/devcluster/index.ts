@@ -90,16 +90,40 @@ async function stopProcess(child: ResultPromise | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-function httpsOk(url: string, ca: string, token: string): Promise<boolean> {
+/** The body of a 200 answer, else null (any other status, an error or a timeout). */
+function httpsGet(url: string, ca: string, token: string): Promise<string | null> {
   return new Promise((resolve) => {
     const req = request(url, { ca, headers: { authorization: `Bearer ${token}` }, timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(res.statusCode === 200 ? Buffer.concat(chunks).toString('utf8') : null));
+      res.on('error', () => resolve(null));
     });
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve(null));
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+const httpsOk = async (url: string, ca: string, token: string) => (await httpsGet(url, ca, token)) !== null;
+
+interface CrdList {
+  items: { spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] } }[];
+}
+
+/**
+ * After a start or restart the API server reports ready while the storage of
+ * custom resources is still initialising (429 "storage is (re)initializing"
+ * for a few seconds): ready here means every served version of every CRD lists.
+ */
+async function customResourcesServed(server: string, ca: string, token: string): Promise<boolean> {
+  const body = await httpsGet(`${server}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, ca, token);
+  if (body === null) return false;
+  const paths = (JSON.parse(body) as CrdList).items.flatMap(({ spec }) =>
+    spec.versions.filter((v) => v.served).map((v) => `/apis/${spec.group}/${v.name}/${spec.names.plural}?limit=1`),
+  );
+  const answers = await Promise.all(paths.map((p) => httpsOk(`${server}${p}`, ca, token)));
+  return answers.every(Boolean);
 }
 
 function kubeconfigYaml(server: string, caPem: string, token: string): string {
@@ -189,7 +213,7 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log }): P
   ];
   let apiserver: ResultPromise | undefined;
   const caPem = await readFile(certs.caCert, 'utf8');
-  const ready = () => httpsOk(`${server}/readyz`, caPem, token);
+  const ready = async () => (await httpsOk(`${server}/readyz`, caPem, token)) && customResourcesServed(server, caPem, token);
   const startApiServer = async () => {
     apiserver = track(execa(bins.kubeApiserver, apiArgs, { reject: false, stdio: ['ignore', 'ignore', 'pipe'], buffer: false }));
     await waitFor('kube-apiserver', ready, 90_000, apiserver);
@@ -199,6 +223,7 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log }): P
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   await writeFile(kubeconfigPath, kubeconfigYaml(server, caPem, token), { mode: 0o600 });
   await installCrds(kubeconfigPath, bins.crds);
+  await waitFor('custom resources', () => customResourcesServed(server, caPem, token), 60_000, apiserver);
   log(`local management cluster ready at ${server} (kubeconfig ${kubeconfigPath})`);
 
   let stopped = false;

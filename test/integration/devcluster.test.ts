@@ -1,6 +1,7 @@
 /** The local management cluster is real: its CRDs are installed and validate what is written. */
 import { describe, expect, inject, it } from 'vitest';
 import { kube } from './harness/kube.js';
+import { ownCluster } from './harness/own-cluster.js';
 
 describe('local management cluster', () => {
   const k = kube(inject('kubeconfig'));
@@ -29,5 +30,23 @@ describe('local management cluster', () => {
     await expect(
       k.create('MachineDeployment', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', metadata: { name: 'bad' }, spec: { clusterName: 'c1', replicas: 'three' } }),
     ).rejects.toMatchObject({ code: 422 });
+  });
+
+  it('serves custom resources as soon as a start or restart returns (no 429 "storage is (re)initializing")', async () => {
+    const own = await ownCluster('restart');
+    try {
+      const listClusters = (kc: ReturnType<typeof kube>) =>
+        kc.custom.listClusterCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters' });
+      await expect(listClusters(kube(own.kubeconfigPath))).resolves.toMatchObject({ items: [] });
+      await own.stopApiServer();
+      await own.startApiServer();
+      // A fresh client, as a sidecar restarted with the API server would have.
+      await expect(listClusters(kube(own.kubeconfigPath))).resolves.toMatchObject({ items: [] });
+      await expect(
+        kube(own.kubeconfigPath).custom.listClusterCustomObject({ group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases' }),
+      ).resolves.toMatchObject({ items: [] });
+    } finally {
+      await own.stop();
+    }
   });
 });
