@@ -10,8 +10,24 @@ import type { Labels } from './spec.js';
 const TRUE = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
 const FALSE = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$|^[0-9a-fA-F:]+\/\d{1,3}$/;
-/** Names of OpenStack things (volume types, networks, zones): printable, no control characters. */
+/** Names the chart quotes itself (Neutron networks, via toYaml): printable, no control characters. */
 const NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+/**
+ * Names the chart writes into YAML unquoted (volume types, zones). The
+ * storage-class zone also lands in the csi-cinder Manifests template, which
+ * the addon provider renders once more with Jinja2, unsandboxed, on the
+ * management cluster: `{{`, `{%` or `{#` there would run a tenant's code next
+ * to every tenant's credentials. Only characters that are plain text to YAML
+ * and Jinja both, the set magnum-capi-helm's filter kept.
+ */
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9 ._/-]{0,254}$/;
+const PLAIN_WHAT = 'a plain name (letters, digits, spaces and . _ / -; not a number, boolean or null)';
+/**
+ * Words YAML 1.1 (helm's Go YAML, PyYAML in the addon provider) reads as a
+ * number, date, boolean or null: unquoted, they reach Kubernetes as a
+ * non-string and the object is refused.
+ */
+const YAML_TYPED = /^(?:[0-9][0-9._eE-]*|0x[0-9a-f_]+|y|n|yes|no|true|false|on|off|null)$/i;
 
 function validCidr(s: string): boolean {
   const m = CIDR.exec(s);
@@ -86,11 +102,19 @@ export class LabelReader {
     return Number(v);
   }
 
+  /** A plain name (PLAIN_NAME, not YAML_TYPED); `names` lists the new name before its old alias. */
   str(names: string | readonly string[], fallback?: string): string | undefined {
     const hit = this.first(typeof names === 'string' ? [names] : names);
     if (!hit) return fallback;
     const [name, v] = hit;
-    if (!NAME.test(v)) throw new InvalidLabel(name, 'a name without control characters', v);
+    if (!PLAIN_NAME.test(v) || YAML_TYPED.test(v)) throw new InvalidLabel(name, PLAIN_WHAT, v);
+    return v;
+  }
+
+  /** A word matching `re` that YAML also reads back as a string (the chart writes it unquoted). */
+  plainWord(name: string, re: RegExp, what: string, fallback: string): string {
+    const v = this.pattern(name, re, what, fallback)!;
+    if (YAML_TYPED.test(v)) throw new InvalidLabel(name, what, v);
     return v;
   }
 

@@ -24,7 +24,7 @@ export function storageClassValues({ spec, site, labels }: RenderContext): Value
     allowVolumeExpansion: labels.bool('csi_cinder_allow_volume_expansion', true),
     volumeBindingMode: labels.oneOf('csi_cinder_volume_binding_mode', ['WaitForFirstConsumer', 'Immediate'] as const, 'WaitForFirstConsumer'),
     availabilityZone: labels.str('csi_cinder_availability_zone', 'nova')!,
-    fstype: labels.pattern('csi_cinder_fstype', /^[a-z0-9]{1,16}$/, 'a filesystem type such as ext4 or xfs', 'ext4')!,
+    fstype: labels.plainWord('csi_cinder_fstype', /^[a-z0-9]{1,16}$/, 'a filesystem type such as ext4 or xfs', 'ext4'),
     allowedTopologies: null,
     enabled: true,
   };

@@ -71,7 +71,7 @@ export function networkingValues({ spec, labels }: RenderContext): Values {
 }
 
 export function octaviaProvider({ labels }: RenderContext): string {
-  return labels.pattern('octavia_provider', /^[A-Za-z0-9_-]{1,64}$/, 'an Octavia provider name such as amphora or ovn', 'amphora')!;
+  return labels.plainWord('octavia_provider', /^[A-Za-z0-9_-]{1,64}$/, 'an Octavia provider name such as amphora or ovn', 'amphora');
 }
 
 export function apiServerValues(ctx: RenderContext): Values {

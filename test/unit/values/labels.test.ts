@@ -9,6 +9,9 @@ import { parseConfig } from '../../../src/config.js';
 import { planRelease } from '../../../src/values/index.js';
 import { at, render, specWith } from './helpers.js';
 
+/** What a volume type or zone label must look like (the chart writes it into YAML unquoted). */
+const PLAIN = 'a plain name (letters, digits, spaces and . _ / -; not a number, boolean or null)';
+
 interface Row {
   label: string;
   /** Where the label lands in the values. */
@@ -36,18 +39,18 @@ const rows: Row[] = [
   { label: 'fixed_subnet_cidr', path: 'clusterNetworking.internalNetwork.nodeCidr', default: '10.0.0.0/24', template: ['10.1.0.0/16', '10.1.0.0/16'], cluster: ['172.16.0.0/20', '172.16.0.0/20'], malformed: ['10.0.0/24', 'a CIDR such as 10.0.0.0/24'] },
   { label: 'extra_network_names', path: 'nodeGroupDefaults.machineNetworking.ports', default: undefined, template: ['a', [{}, { network: { name: 'a' }, securityGroups: [] }]], cluster: ['b c', [{}, { network: { name: 'b' }, securityGroups: [] }, { network: { name: 'c' }, securityGroups: [] }]] },
   { label: 'extra_network_name', path: 'nodeGroupDefaults.machineNetworking.ports.1.network.name', default: undefined, template: ['old', 'old'], cluster: ['older', 'older'] },
-  { label: 'boot_volume_type', path: 'controlPlane.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'], malformed: ['bad\u0001type', 'a name without control characters'] },
+  { label: 'boot_volume_type', path: 'controlPlane.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'], malformed: ['bad\u0001type', PLAIN] },
   { label: 'boot_volume_type', path: 'nodeGroupDefaults.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'] },
   { label: 'boot_volume_size', path: 'controlPlane.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50], malformed: ['NotANumber', 'integer'] },
   { label: 'boot_volume_size', path: 'nodeGroupDefaults.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50] },
   { label: 'etcd_blockdevice_size', path: 'etcd.blockDevice.size', default: undefined, template: ['10', 10], cluster: ['20', 20], malformed: ['-1', 'integer'] },
   { label: 'etcd_volume_size', path: 'etcd.blockDevice.size', default: undefined, template: ['5', 5], cluster: ['8', 8], malformed: ['big', 'integer'] },
   { label: 'etcd_blockdevice_type', path: 'etcd.blockDevice.type', needs: { etcd_blockdevice_size: '10' }, default: 'Volume', template: ['local', 'Local'], cluster: ['Volume', 'Volume'], malformed: ['ramdisk', 'one of volume, local'] },
-  { label: 'etcd_blockdevice_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['fast', 'fast'], cluster: ['faster', 'faster'], malformed: ['a\tb', 'a name without control characters'] },
+  { label: 'etcd_blockdevice_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['fast', 'fast'], cluster: ['faster', 'faster'], malformed: ['a\tb', PLAIN] },
   { label: 'etcd_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['old-fast', 'old-fast'], cluster: ['old-faster', 'old-faster'] },
-  { label: 'etcd_blockdevice_volume_az', path: 'etcd.blockDevice.availabilityZone', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['az\n1', 'a name without control characters'] },
+  { label: 'etcd_blockdevice_volume_az', path: 'etcd.blockDevice.availabilityZone', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['az\n1', PLAIN] },
   { label: 'kube_dashboard_enabled', path: 'addons.kubernetesDashboard.enabled', needs: { capi_helm_chart_version: '0.19.2' }, default: true, template: ['false', false], cluster: ['true', true], malformed: ['visible', 'boolean'] },
-  { label: 'csi_cinder_availability_zone', path: 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', default: 'nova', template: ['az1', 'az1'], cluster: ['az2', 'az2'] },
+  { label: 'csi_cinder_availability_zone', path: 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', default: 'nova', template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['{{ 7 * 7 }}', PLAIN] },
   { label: 'csi_cinder_reclaim_policy', path: 'addons.openstack.csiCinder.defaultStorageClass.reclaimPolicy', default: 'Retain', template: ['Delete', 'Delete'], cluster: ['retain', 'Retain'], malformed: ['Recycle', 'one of Retain, Delete'] },
   { label: 'csi_cinder_volume_binding_mode', path: 'addons.openstack.csiCinder.defaultStorageClass.volumeBindingMode', default: 'WaitForFirstConsumer', template: ['Immediate', 'Immediate'], cluster: ['waitforfirstconsumer', 'WaitForFirstConsumer'], malformed: ['Later', 'one of WaitForFirstConsumer, Immediate'] },
   { label: 'csi_cinder_fstype', path: 'addons.openstack.csiCinder.defaultStorageClass.fstype', default: 'ext4', template: ['xfs', 'xfs'], cluster: ['ext3', 'ext3'], malformed: ['ext4 -o x', 'a filesystem type such as ext4 or xfs'] },
@@ -168,6 +171,60 @@ describe('label resolution', () => {
   it('capi_helm_chart_version is read from the template only', () => {
     const spec = withLabels({}, { capi_helm_chart_version: '0.19.0', api_master_lb_allowed_cidrs: '10.0.0.0/8' });
     expect(at(render(spec), 'apiServer.allowedCIDRs')).toEqual(['10.0.0.0/8']);
+  });
+});
+
+/**
+ * Volume types and zones land unquoted in the chart's YAML; the storage-class zone and fstype
+ * also inside the csi-cinder Manifests template, which the addon provider renders once more with
+ * Jinja2 (not sandboxed) on the management cluster. A value must stay plain text to both: no
+ * template syntax, no YAML structure, no word YAML reads as something other than a string.
+ */
+describe('names the chart writes unquoted', () => {
+  const targets: [string, string, Record<string, string>][] = [
+    ['csi_cinder_availability_zone', 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', {}],
+    ['boot_volume_type', 'controlPlane.machineRootVolume.volumeType', {}],
+    ['etcd_blockdevice_volume_type', 'etcd.blockDevice.volumeType', { etcd_blockdevice_size: '10' }],
+    ['etcd_volume_type', 'etcd.blockDevice.volumeType', { etcd_blockdevice_size: '10' }],
+    ['etcd_blockdevice_volume_az', 'etcd.blockDevice.availabilityZone', { etcd_blockdevice_size: '10' }],
+  ];
+  const unsafe = [
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    '{% if true %}x{% endif %}',
+    '{# hidden #}',
+    'zone: a',
+    'a #comment',
+    '*alias',
+    '[a]',
+    '- a',
+    'true',
+    'No',
+    'on',
+    'null',
+    '1',
+    '2.5',
+    '2024-01-01',
+    '0x1F',
+  ];
+  const safe = ['nova', 'az-1', 'Fast NVMe', '__DEFAULT__', 'ceph/ssd', 'tier.1', '1a'];
+
+  it.each(targets.flatMap(([label, , needs]) => unsafe.map((v) => [label, v, needs] as const)))('%s %j is refused', (label, value, needs) => {
+    const run = () => render(withLabels(needs, { [label]: value }));
+    expect(run).toThrow(InvalidLabel);
+    expect(run).toThrow(`label ${label}: expected ${PLAIN}, got ${JSON.stringify(value)}`);
+  });
+
+  it.each(targets.flatMap(([label, path, needs]) => safe.map((v) => [label, v, path, needs] as const)))('%s %j is kept as it is', (label, value, path, needs) => {
+    expect(at(render(withLabels(needs, { [label]: value })), path)).toBe(value);
+  });
+
+  it.each<[string, string, string]>([
+    ['csi_cinder_fstype', 'no', 'a filesystem type such as ext4 or xfs'],
+    ['csi_cinder_fstype', '1', 'a filesystem type such as ext4 or xfs'],
+    ['octavia_provider', 'true', 'an Octavia provider name such as amphora or ovn'],
+    ['octavia_provider', 'OFF', 'an Octavia provider name such as amphora or ovn'],
+  ])('%s %j is refused: YAML would read it as something other than a name', (label, value, what) => {
+    expect(() => render(withLabels({}, { [label]: value }))).toThrow(`label ${label}: expected ${what}, got ${JSON.stringify(value)}`);
   });
 });
 
