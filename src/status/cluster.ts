@@ -18,6 +18,7 @@
  *   `created_at`). Magnum bumps `updated_at` on every save, and the shim saves
  *   whenever a status_reason or address changes, so the deadline measures
  *   "no visible progress for create_timeout minutes", not total duration.
+ *   The groups a timed-out operation was still waiting for fail with it.
  * - An addon `Unknown` fails the cluster only after the grace period; Python
  *   fails at once.
  */
@@ -102,6 +103,23 @@ export function toMagnumStatus(
   }
 }
 
+/**
+ * The operation timed out: the groups it was still waiting for fail with it.
+ * Magnum polls only clusters in progress, so a group left CREATE_/UPDATE_
+ * IN_PROGRESS under a FAILED cluster would stay so; failed, it recovers like
+ * any failed group once Cluster API gets it ready. A group being deleted
+ * keeps DELETE_IN_PROGRESS: it is removed whenever its resources are gone.
+ */
+function failTimedOutGroups(nodegroups: StatusResponse['nodegroups'], minutes: number): void {
+  for (const g of nodegroups) {
+    const op = opOf(g.status);
+    if ((op === 'CREATE' || op === 'UPDATE') && g.status === `${op}_IN_PROGRESS`) {
+      g.status = `${op}_FAILED`;
+      g.status_reason = `timed out after ${minutes} minutes without progress; last seen: ${g.status_reason ?? 'the node group was not ready'}`;
+    }
+  }
+}
+
 function startedAt(spec: Spec): Date | null {
   const raw = spec.cluster.updated_at ?? spec.cluster.created_at;
   if (!raw) return null;
@@ -158,6 +176,9 @@ export function computeStatus(input: StatusInput): StatusOutput {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
+    if (deadline && status.endsWith('_FAILED') && (progress.state === 'Absent' || progress.state === 'Provisioning')) {
+      failTimedOutGroups(nodegroups, deadline.minutes);
+    }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
     if (progress.state === 'Ready') {

@@ -170,6 +170,26 @@ describe('node groups', () => {
     expect(gone.response.nodegroups.map((n) => n.name)).toEqual(['default-master', 'default-worker']);
   });
 
+  it('a timed-out operation fails the groups it was waiting for, so none stays IN_PROGRESS once Magnum stops polling', () => {
+    // Magnum polls only clusters in progress: a group left IN_PROGRESS under a FAILED cluster would stay so in its database.
+    const stale = { updated_at: '2026-06-01T10:00:00', create_timeout: 60 };
+    const out = run(
+      spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'UPDATE_COMPLETE' }, 'default-worker': { status: 'UPDATE_IN_PROGRESS' } }, stale, [gpu('CREATE_IN_PROGRESS')]),
+      readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 4), md('gpu', 'ScalingUp', 1)] }),
+    );
+    expect(out.response.cluster.status).toBe('UPDATE_FAILED');
+    const by = (name: string) => out.response.nodegroups.find((n) => n.name === name);
+    expect(by('default-master')).toMatchObject({ status: 'UPDATE_COMPLETE', status_reason: null });
+    expect(by('default-worker')).toMatchObject({ status: 'UPDATE_FAILED', status_reason: expect.stringMatching(/^timed out after 60 minutes without progress; last seen: node group default-worker: 0\/4 machines ready/) });
+    expect(by('gpu')).toMatchObject({ status: 'CREATE_FAILED', status_reason: expect.stringMatching(/timed out .*node group gpu: 0\/1 machines ready/) });
+  });
+
+  it('a group being deleted is not failed by a timeout: it is still removed once its Machines are gone', () => {
+    const out = run(spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }, [gpu('DELETE_IN_PROGRESS')]), readyObjects({ machines: [machine('gpu', '10.0.0.9')] }));
+    expect(out.response.cluster.status).toBe('UPDATE_FAILED');
+    expect(out.response.nodegroups.find((n) => n.name === 'gpu')?.status).toBe('DELETE_IN_PROGRESS');
+  });
+
   it('a default group is never reported for destruction: Magnum removes it with the cluster', () => {
     const out = run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, false);
     expect(out.response.deleted_nodegroups).toEqual([]);
