@@ -59,6 +59,9 @@ describe('management cluster outages', () => {
     await cluster.startApiServer();
     await svc.waitReady();
     expect((await status(deleting)).json().cluster.status).toBe('DELETE_IN_PROGRESS');
+    // The create refused while the API was away goes through once it is back: nothing was wedged.
+    const createAfter = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: clusterSpec('while-down') });
+    expect(createAfter.statusCode, createAfter.body).toBe(201);
     expect((await k.secrets(NS)).some((s) => s.name === `${stack}-cloud-credentials`)).toBe(true);
 
     // Cluster API finishes: the finalizer goes, the Cluster with it.
