@@ -18,14 +18,21 @@ def app_cred_prefix(cluster):
     return "magnum-%s" % cluster.uuid
 
 
+def _new_app_cred(context, cluster):
+    kst_client = clients.OpenStackClients(context).keystone().client
+    name = "%s-%s" % (app_cred_prefix(cluster), secrets.token_hex(4))
+    description = "Magnum cluster (%s)" % (cluster.name or cluster.uuid)
+    if hasattr(kst_client, "create_application_credential"):
+        # openstacksdk's identity proxy (Magnum 2026.2 and later)
+        return kst_client.create_application_credential(context.user_id, name=name, description=description)
+    # python-keystoneclient (Magnum up to 2026.1)
+    return kst_client.application_credentials.create(user=context.user_id, name=name, description=description)
+
+
 def create(context, cluster):
     """clouds.yaml for a new application credential; needs the user's token."""
     osc = clients.OpenStackClients(context)
-    cred = osc.keystone().client.application_credentials.create(
-        user=context.user_id,
-        name="%s-%s" % (app_cred_prefix(cluster), secrets.token_hex(4)),
-        description="Magnum cluster (%s)" % (cluster.name or cluster.uuid),
-    )
+    cred = _new_app_cred(context, cluster)
     clouds = {"clouds": {"openstack": {
         "identity_api_version": 3,
         "region_name": osc.cinder_region_name(),
@@ -53,19 +60,26 @@ def _openstack_ca():
     return None
 
 
-def delete(cluster, app_cred_id):
+def delete(cluster, app_cred_id, user_id=None):
     """Deletes the credential with an admin context, only if Magnum made it for this cluster."""
-    context = magnum_context.make_admin_context()
-    kst = clients.OpenStackClients(context).keystone()
+    user_id = user_id or cluster.user_id
+    kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
+    sdk = hasattr(kst_client, "get_application_credential")
     try:
-        cred = kst.client.application_credentials.get(app_cred_id)
-    except Exception as e:  # keystoneauth's NotFound, or no access: nothing we may delete
+        if sdk:
+            cred = kst_client.get_application_credential(user_id, app_cred_id)
+        else:
+            cred = kst_client.application_credentials.get(app_cred_id, user=user_id)
+    except Exception as e:  # NotFound, or no access: nothing we may delete
         LOG.warning("application credential %s of cluster %s not deleted: %s", app_cred_id, cluster.uuid, e)
         return False
-    if not cred.name.startswith(app_cred_prefix(cluster)):
+    if not (cred.name or "").startswith(app_cred_prefix(cluster)):
         LOG.warning("application credential %s is not Magnum's for cluster %s; left alone", app_cred_id, cluster.uuid)
         return False
-    cred.delete()
+    if sdk:
+        kst_client.delete_application_credential(user_id, app_cred_id, ignore_missing=True)
+    else:
+        kst_client.application_credentials.delete(app_cred_id, user=user_id)
     return True
 
 

@@ -1,22 +1,55 @@
-"""OpenStack facts the sidecar needs, resolved with Magnum's own clients."""
-from magnum.api import utils as api_utils
+"""OpenStack facts the sidecar needs, resolved with Magnum's own clients.
+
+Magnum up to 2026.1 hands out the python-*client libraries (glanceclient,
+novaclient, cinderclient); from 2026.2 (magnum 23) `OpenStackClients` returns
+openstacksdk proxies instead. Both are handled here, told apart by the
+methods the client has, never by Magnum's version number."""
+from magnum.api import attr_validator
 from magnum.common import clients
 from magnum.common import neutron
 from oslo_utils import uuidutils
 
 
+def _image_property(image, name):
+    # glanceclient images are dicts of every property. openstacksdk images
+    # declare some (os_distro) as attributes and pack unknown ones (kube_version)
+    # into `properties`; their dict-style get() sees neither.
+    value = getattr(image, name, None)
+    if value is None and hasattr(image, "get"):
+        value = image.get(name)
+    if value is None:
+        value = (getattr(image, "properties", None) or {}).get(name)
+    return value
+
+
 def _image(osc, identifier):
-    image = api_utils.get_openstack_resource(osc.glance().images, identifier, "images")
-    return {"id": image.id, "kube_version": image.get("kube_version"), "os_distro": image.get("os_distro")}
+    # Magnum's own look-up (either client), with its errors: ImageNotFound,
+    # ImageNotAuthorized, OSDistroFieldNotFound.
+    image = attr_validator.validate_image(osc, identifier)
+    return {
+        "id": image.id,
+        "kube_version": _image_property(image, "kube_version"),
+        "os_distro": _image_property(image, "os_distro"),
+    }
 
 
 def _flavor(osc, identifier):
     nova = osc.nova()
-    try:
-        flavor = nova.flavors.get(identifier)
-    except Exception:
-        flavor = nova.flavors.find(name=identifier)
+    if hasattr(nova, "find_flavor"):
+        flavor = nova.find_flavor(identifier, ignore_missing=False)
+    else:
+        try:
+            flavor = nova.flavors.get(identifier)
+        except Exception:
+            flavor = nova.flavors.find(name=identifier)
     return {"id": flavor.id, "name": flavor.name, "vcpus": flavor.vcpus, "ram": flavor.ram}
+
+
+def _volume_types(osc):
+    cinder = osc.cinder()
+    if hasattr(cinder, "volume_types"):
+        return [t.name for t in cinder.volume_types.list()]
+    return [t.name for t in cinder.types()]
 
 
 def _network_id(context, network):
@@ -42,7 +75,7 @@ def resolve(context, cluster, template, nodegroups):
         "fixed_network_id": _network_id(context, cluster.fixed_network),
         "fixed_subnet_id": neutron.get_fixed_subnet_id(context, cluster.fixed_subnet)
         if cluster.fixed_subnet else None,
-        "volume_types": [t.name for t in osc.cinder().volume_types.list()],
+        "volume_types": _volume_types(osc),
         "auth_url": osc.url_for(service_type="identity", interface="public"),
         "project_id": context.project_id or cluster.project_id,
     }

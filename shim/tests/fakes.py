@@ -1,134 +1,301 @@
-"""Fake OpenStack service clients: the only things the shim's tests fake."""
+"""Fake OpenStack service clients: the only things the shim's tests fake.
+
+They take the shape of the clients the installed Magnum really hands out:
+python-glanceclient, -novaclient, -cinderclient and -keystoneclient managers
+up to Magnum 2026.1, openstacksdk proxies (returning openstacksdk's own
+resource classes) from Magnum 2026.2 on. A fake of the wrong shape would let
+the shim pass against a client Magnum no longer has."""
 import uuid
+
+from magnum.common import keystone as magnum_keystone
 
 IMAGE_ID = "6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a"
 EXTERNAL_NET = "c1c1c1c1-0000-4000-8000-000000000001"
 
-
-class _Image(dict):
-    @property
-    def id(self):
-        return self["id"]
+# Magnum 2026.2 replaced every python-*client with openstacksdk at once.
+SDK = hasattr(magnum_keystone, "sdk_connection")
 
 
-class _Images(object):
-    def __init__(self, images):
-        self.images = images
-
-    def get(self, ident):
-        return self.images[ident]
-
-    def list(self, filters=None):
-        name = (filters or {}).get("name")
-        return [i for i in self.images.values() if i.get("name") == name]
+class _NotFound(Exception):
+    pass
 
 
-class _Flavor(object):
-    def __init__(self, id, name, vcpus, ram):
-        self.id, self.name, self.vcpus, self.ram = id, name, vcpus, ram
+def _not_found(what):
+    if SDK:
+        from openstack import exceptions
+        return exceptions.NotFoundException("%s not found" % what)
+    return _NotFound("%s not found" % what)
 
 
-class _Flavors(object):
-    def __init__(self, flavors):
-        self.flavors = flavors
-
-    def get(self, ident):
-        for f in self.flavors:
-            if f.id == ident:
-                return f
-        raise LookupError(ident)
-
-    def find(self, name):
-        for f in self.flavors:
-            if f.name == name:
-                return f
-        raise LookupError(name)
-
-
-class _VolumeType(object):
-    def __init__(self, name):
-        self.name = name
-
+# --- the data the fake cloud holds ---------------------------------------
 
 class _AppCred(object):
-    def __init__(self, store, name):
+    def __init__(self, user, name, description):
         self.id = uuid.uuid4().hex
         self.secret = "secret-" + uuid.uuid4().hex
-        self.name = name
-        self._store = store
-
-    def delete(self):
-        self._store.pop(self.id, None)
-
-
-class _AppCreds(object):
-    def __init__(self):
-        self.store = {}
-
-    def create(self, user, name, description):
-        cred = _AppCred(self.store, name)
-        self.store[cred.id] = cred
-        return cred
-
-    def get(self, ident):
-        return self.store[ident]
-
-
-class _Keystone(object):
-    """Application credentials, plus the trusts Magnum before 2026.1 makes for every cluster."""
-
-    def __init__(self, app_creds):
-        self.client = type("KC", (), {"application_credentials": app_creds})()
-        self.trusts = {}
-
-    def create_trustee(self, name, password):
-        return type("Trustee", (), {"name": name, "id": "trustee-" + uuid.uuid4().hex})()
-
-    def create_trust(self, trustee_user):
-        trust = type("Trust", (), {"id": "trust-" + uuid.uuid4().hex})()
-        self.trusts[trust.id] = trustee_user
-        return trust
-
-    def delete_trust(self, context, cluster):
-        self.trusts.pop(cluster.trust_id, None)
-
-    def delete_trustee(self, trustee_id):
-        pass
+        self.user_id, self.name, self.description = user, name, description
 
 
 class Cloud(object):
     """One fake cloud shared by every OpenStackClients the code under test makes."""
 
     def __init__(self, kube_version="v1.31.4", vcpus=2, ram=4096):
-        self.images = {IMAGE_ID: _Image(id=IMAGE_ID, name="ubuntu-2204-kube-v1.31.4", kube_version=kube_version, os_distro="ubuntu")}
-        self.flavors = [_Flavor("3", "m1.medium", vcpus, ram), _Flavor("4", "m1.large", 4, 8192)]
-        self.app_creds = _AppCreds()
-        self.volume_types = [_VolumeType("__DEFAULT__")]
-        self.keystone = _Keystone(self.app_creds)
+        self.images = {IMAGE_ID: {"id": IMAGE_ID, "name": "ubuntu-2204-kube-v1.31.4",
+                                  "kube_version": kube_version, "os_distro": "ubuntu"}}
+        self.flavors = [("3", "m1.medium", vcpus, ram), ("4", "m1.large", 4, 8192)]
+        self.volume_types = ["__DEFAULT__"]
+        self.app_creds = {}
+        # Set to an exception to make Keystone fail application-credential calls.
+        self.keystone_error = None
+        self.trusts = {}
+
+    def add_image(self, image_id, name, kube_version, os_distro="ubuntu"):
+        self.images[image_id] = {"id": image_id, "name": name, "kube_version": kube_version, "os_distro": os_distro}
+
+    def _find_image(self, ident):
+        if ident in self.images:
+            return self.images[ident]
+        for image in self.images.values():
+            if image["name"] == ident:
+                return image
+        raise _not_found("image %s" % ident)
+
+    def _find_flavor(self, ident):
+        for f in self.flavors:
+            if ident in (f[0], f[1]):
+                return f
+        raise _not_found("flavor %s" % ident)
+
+    def _create_app_cred(self, user, name, description):
+        if self.keystone_error:
+            raise self.keystone_error
+        cred = _AppCred(user, name, description)
+        self.app_creds[cred.id] = cred
+        return cred
+
+    def _get_app_cred(self, ident):
+        if self.keystone_error:
+            raise self.keystone_error
+        if ident not in self.app_creds:
+            raise _not_found("application credential %s" % ident)
+        return self.app_creds[ident]
+
+    def _delete_app_cred(self, ident):
+        if self.keystone_error:
+            raise self.keystone_error
+        self.app_creds.pop(ident, None)
 
     def clients(self, context):
-        cloud = self
+        return (_SdkClients if SDK else _LegacyClients)(self)
 
-        class _Clients(object):
-            def glance(self):
-                return type("G", (), {"images": _Images(cloud.images)})()
 
-            def nova(self):
-                return type("N", (), {"flavors": _Flavors(cloud.flavors)})()
+class _Clients(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
 
-            def cinder(self):
-                return type("C", (), {"volume_types": type("V", (), {"list": lambda s: cloud.volume_types})()})()
+    def keystone(self):
+        return _Keystone(self.cloud)
 
-            def keystone(self):
-                return cloud.keystone
+    def neutron(self):
+        raise AssertionError("networks are given as ids in these tests")
 
-            def neutron(self):
-                raise AssertionError("networks are given as ids in these tests")
+    def url_for(self, **kwargs):
+        return "https://keystone.example.test/v3"
 
-            def url_for(self, **kwargs):
-                return "https://keystone.example.test/v3"
+    def cinder_region_name(self):
+        return "RegionOne"
 
-            def cinder_region_name(self):
-                return "RegionOne"
 
-        return _Clients()
+class _Keystone(object):
+    """Magnum's KeystoneClientV3: `.client` plus the trusts Magnum before 2026.1 makes for every cluster."""
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.client = (_SdkIdentity if SDK else _LegacyKeystoneClient)(cloud)
+
+    def create_trustee(self, name, password):
+        return type("Trustee", (), {"name": name, "id": "trustee-" + uuid.uuid4().hex})()
+
+    def create_trust(self, trustee_user):
+        trust = type("Trust", (), {"id": "trust-" + uuid.uuid4().hex})()
+        self.cloud.trusts[trust.id] = trustee_user
+        return trust
+
+    def delete_trust(self, context, cluster):
+        self.cloud.trusts.pop(getattr(cluster, "trust_id", None), None)
+
+    def delete_trustee(self, trustee_id):
+        pass
+
+
+# --- python-*client shapes (Magnum up to 2026.1) -------------------------
+
+class _GlanceImage(dict):
+    """Like glanceclient's warlock models: a dict whose keys read as attributes."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name)
+
+
+class _LegacyImages(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def get(self, ident):
+        from glanceclient import exc
+        try:
+            return _GlanceImage(self.cloud._find_image(ident))
+        except _NotFound:
+            raise exc.HTTPNotFound(ident)
+
+    def list(self, filters=None):
+        name = (filters or {}).get("name")
+        return [_GlanceImage(i) for i in self.cloud.images.values() if i["name"] == name]
+
+
+class _LegacyFlavor(object):
+    def __init__(self, f):
+        self.id, self.name, self.vcpus, self.ram = f
+
+
+class _LegacyFlavors(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def get(self, ident):
+        f = self.cloud._find_flavor(ident)
+        if f[0] != ident:
+            raise _NotFound(ident)  # novaclient's get() takes ids only
+        return _LegacyFlavor(f)
+
+    def find(self, name):
+        f = self.cloud._find_flavor(name)
+        if f[1] != name:
+            raise _NotFound(name)
+        return _LegacyFlavor(f)
+
+    def list(self, **kwargs):
+        return [_LegacyFlavor(f) for f in self.cloud.flavors]
+
+
+class _LegacyAppCreds(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def create(self, name, user=None, secret=None, description=None, **kwargs):
+        return self.cloud._create_app_cred(user, name, description)
+
+    def get(self, application_credential, user=None):
+        return self.cloud._get_app_cred(application_credential)
+
+    def list(self, user=None, **kwargs):
+        if self.cloud.keystone_error:
+            raise self.cloud.keystone_error
+        return [c for c in self.cloud.app_creds.values() if user is None or c.user_id == user]
+
+    def delete(self, application_credential, user=None):
+        self.cloud._delete_app_cred(application_credential)
+
+
+class _LegacyKeystoneClient(object):
+    def __init__(self, cloud):
+        self.application_credentials = _LegacyAppCreds(cloud)
+
+
+class _LegacyClients(_Clients):
+    def glance(self):
+        return type("Glance", (), {"images": _LegacyImages(self.cloud)})()
+
+    def nova(self):
+        return type("Nova", (), {"flavors": _LegacyFlavors(self.cloud)})()
+
+    def cinder(self):
+        names = self.cloud.volume_types
+        return type("Cinder", (), {"volume_types": type("V", (), {
+            "list": lambda s: [type("VT", (), {"name": n})() for n in names]})()})()
+
+
+# --- openstacksdk shapes (Magnum 2026.2 and later) ------------------------
+
+class _SdkImage(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def find_image(self, name_or_id, ignore_missing=True, **query):
+        from openstack.image.v2 import image
+        try:
+            return image.Image.existing(**self.cloud._find_image(name_or_id))
+        except Exception:
+            if ignore_missing:
+                return None
+            raise
+
+
+class _SdkCompute(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def _flavor(self, f):
+        from openstack.compute.v2 import flavor
+        return flavor.Flavor.existing(id=f[0], name=f[1], vcpus=f[2], ram=f[3])
+
+    def find_flavor(self, name_or_id, ignore_missing=True, **query):
+        try:
+            return self._flavor(self.cloud._find_flavor(name_or_id))
+        except Exception:
+            if ignore_missing:
+                return None
+            raise
+
+    def flavors(self, details=True, **query):
+        return (self._flavor(f) for f in self.cloud.flavors)
+
+
+class _SdkBlockStorage(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def types(self, **query):
+        from openstack.block_storage.v3 import type as volume_type
+        return (volume_type.Type.existing(id=uuid.uuid4().hex, name=n) for n in self.cloud.volume_types)
+
+
+class _SdkIdentity(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    @staticmethod
+    def _resource(cred):
+        from openstack.identity.v3 import application_credential as ac
+        return ac.ApplicationCredential.existing(
+            id=cred.id, name=cred.name, secret=cred.secret, user_id=cred.user_id, description=cred.description)
+
+    def create_application_credential(self, user, name, **attrs):
+        return self._resource(self.cloud._create_app_cred(user, name, attrs.get("description")))
+
+    def get_application_credential(self, user, application_credential):
+        return self._resource(self.cloud._get_app_cred(application_credential))
+
+    def application_credentials(self, user, **query):
+        if self.cloud.keystone_error:
+            raise self.cloud.keystone_error
+        return (self._resource(c) for c in list(self.cloud.app_creds.values()) if c.user_id == user)
+
+    def delete_application_credential(self, user, application_credential, ignore_missing=True):
+        if not ignore_missing and application_credential not in self.cloud.app_creds:
+            raise _not_found(application_credential)
+        self.cloud._delete_app_cred(application_credential)
+
+
+class _SdkClients(_Clients):
+    def glance(self):
+        return _SdkImage(self.cloud)
+
+    def nova(self):
+        return _SdkCompute(self.cloud)
+
+    def cinder(self):
+        return _SdkBlockStorage(self.cloud)

@@ -93,7 +93,7 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
         self.assertRegex(cluster.stack_id, r"^conductor-flow-[a-z2-7]{12}$")
         release = cluster.stack_id
-        self.assertEqual(1, len(self.cloud.app_creds.store))
+        self.assertEqual(1, len(self.cloud.app_creds))
 
         cluster = self.sync(cluster.uuid)
         self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
@@ -118,6 +118,6 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertEqual("DELETE_IN_PROGRESS", cluster.status)
         # Magnum destroys the rows once the driver reports DELETE_COMPLETE.
         self.sync_until(cluster.uuid, lambda c: c is None)
-        self.assertEqual({}, self.cloud.app_creds.store)
+        self.assertEqual({}, self.cloud.app_creds)
         secrets = json.loads(self.kubectl("get", "secrets", "-o", "json"))["items"]
         self.assertEqual([], [s for s in secrets if s["metadata"]["name"].startswith(release)])

@@ -1,0 +1,62 @@
+"""The OpenStack facts and credentials, through the client shapes the installed
+Magnum hands out (python-*clients up to 2026.1, openstacksdk from 2026.2)."""
+import yaml
+
+from magnum.common import exception
+
+from magnum_capi_sidecar import credentials
+from magnum_capi_sidecar import facts
+from tests import base
+from tests import fakes
+
+
+class FactsTest(base.ShimTestCase):
+    def setUp(self):
+        super(FactsTest, self).setUp()
+        self.template = self.make_template()
+        self.cluster = self.new_cluster(self.template)
+
+    def test_resolves_image_flavors_and_volume_types(self):
+        self.cloud.volume_types = ["fast", "__DEFAULT__"]
+        resolved = facts.resolve(self.context, self.cluster, self.template, [])
+        self.assertEqual({"id": fakes.IMAGE_ID, "kube_version": "v1.31.4", "os_distro": "ubuntu"}, resolved["image"])
+        self.assertEqual({"m1.medium": {"id": "3", "name": "m1.medium", "vcpus": 2, "ram": 4096}}, resolved["flavors"])
+        self.assertEqual(["fast", "__DEFAULT__"], resolved["volume_types"])
+        self.assertEqual(fakes.EXTERNAL_NET, resolved["external_network_id"])
+        self.assertEqual("https://keystone.example.test/v3", resolved["auth_url"])
+
+    def test_flavors_by_id_too(self):
+        self.cluster.flavor_id = "4"
+        resolved = facts.resolve(self.context, self.cluster, self.template, [])
+        self.assertEqual("m1.large", resolved["flavors"]["4"]["name"])
+
+    def test_a_missing_image_is_magnums_image_not_found(self):
+        self.template.image_id = "0b0b0b0b-0000-4000-8000-00000000dead"
+        self.assertRaises(exception.ImageNotFound, facts.resolve, self.context, self.cluster, self.template, [])
+
+
+class CredentialsTest(base.ShimTestCase):
+    def setUp(self):
+        super(CredentialsTest, self).setUp()
+        self.cluster = self.new_cluster(self.make_template())
+
+    def test_created_as_the_requesting_user_with_magnums_name(self):
+        creds = credentials.create(self.context, self.cluster)
+        [cred] = self.cloud.app_creds.values()
+        self.assertEqual("u1", cred.user_id)
+        self.assertTrue(cred.name.startswith("magnum-%s-" % self.cluster.uuid))
+        self.assertEqual(cred.id, creds["application_credential_id"])
+        auth = yaml.safe_load(creds["clouds_yaml"])["clouds"]["openstack"]["auth"]
+        self.assertEqual({"auth_url": "https://keystone.example.test/v3", "application_credential_id": cred.id,
+                          "application_credential_secret": cred.secret}, auth)
+
+    def test_deleted_only_when_magnum_made_it_for_this_cluster(self):
+        creds = credentials.create(self.context, self.cluster)
+        other = self.cloud._create_app_cred("u1", "my-own-credential", "")
+        self.assertFalse(credentials.delete(self.cluster, other.id))
+        self.assertIn(other.id, self.cloud.app_creds)
+        self.assertTrue(credentials.delete(self.cluster, creds["application_credential_id"]))
+        self.assertEqual([other.id], list(self.cloud.app_creds))
+
+    def test_deleting_a_missing_credential_is_no_error(self):
+        self.assertFalse(credentials.delete(self.cluster, "0" * 32))
