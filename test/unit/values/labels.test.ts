@@ -154,10 +154,21 @@ describe('label resolution', () => {
     ['2001:db8::/129', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "2001:db8::/129"'],
     ['256.0.0.1', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "256.0.0.1"'],
     [' , ', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got ","'],
+    ['::/0', ['::/0']],
+    // Hex words and stray colons are not IPv6 addresses; Octavia would refuse them after the create returned.
+    ['dead/16', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "dead/16"'],
+    ['1:2/64', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "1:2/64"'],
+    [':::/64', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got ":::/64"'],
+    // A leading zero reads as octal to some parsers and is refused by Go's.
+    ['010.0.0.0/8', 'label api_master_lb_allowed_cidrs: expected a comma-separated list of CIDRs, got "010.0.0.0/8"'],
   ])('allowed CIDRs %j → %j', (raw, expected) => {
     const run = () => at(render(withLabels({}, { api_master_lb_allowed_cidrs: raw })), 'apiServer.allowedCIDRs');
     if (typeof expected === 'string') expect(run).toThrow(expected);
     else expect(run()).toEqual(expected);
+  });
+
+  it.each(['cafe/16', '10.0.0.0/24/1', '10.0.0.0', '10.0.0.0/'])('fixed_subnet_cidr %j is refused', (raw) => {
+    expect(() => render(withLabels({}, { fixed_subnet_cidr: raw }))).toThrow(`label fixed_subnet_cidr: expected a CIDR such as 10.0.0.0/24, got ${JSON.stringify(raw)}`);
   });
 
   it.each(['min_node_count', 'max_node_count'])('a malformed %s is refused even with autoscaling off', (label) => {
