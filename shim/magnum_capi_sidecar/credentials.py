@@ -61,11 +61,14 @@ def _openstack_ca():
 
 
 def delete(cluster, app_cred_id, user_id=None):
-    """Deletes the credential with an admin context, only if Magnum made it for this cluster."""
+    """Deletes the credential with an admin context, only if Magnum made it
+    for this cluster. Never raises: it runs after Magnum's records say the
+    cluster is gone (or while an error is being reported), where a Keystone
+    failure must not stop the rest; it is logged instead."""
     user_id = user_id or cluster.user_id
-    kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
-    sdk = hasattr(kst_client, "get_application_credential")
     try:
+        kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
+        sdk = hasattr(kst_client, "get_application_credential")
         if sdk:
             cred = kst_client.get_application_credential(user_id, app_cred_id)
         else:
@@ -76,10 +79,14 @@ def delete(cluster, app_cred_id, user_id=None):
     if not (cred.name or "").startswith(app_cred_prefix(cluster)):
         LOG.warning("application credential %s is not Magnum's for cluster %s; left alone", app_cred_id, cluster.uuid)
         return False
-    if sdk:
-        kst_client.delete_application_credential(user_id, app_cred_id, ignore_missing=True)
-    else:
-        kst_client.application_credentials.delete(app_cred_id, user=user_id)
+    try:
+        if sdk:
+            kst_client.delete_application_credential(user_id, app_cred_id, ignore_missing=True)
+        else:
+            kst_client.application_credentials.delete(app_cred_id, user=user_id)
+    except Exception as e:
+        LOG.warning("application credential %s of cluster %s not deleted: %s", app_cred_id, cluster.uuid, e)
+        return False
     return True
 
 

@@ -45,3 +45,15 @@ class ShimTestCase(db_base.DbTestCase):
         )
         attrs.update(kw)
         return objects.Cluster(self.context, **attrs)
+
+    def make_cluster(self, template, status="CREATE_COMPLETE", master_count=1, node_count=2, **kw):
+        """A cluster with its two default node groups in the database, as the conductor leaves it."""
+        from magnum.conductor import utils as conductor_utils
+        cluster = self.new_cluster(template, **kw)
+        cluster.status = status
+        cluster.create()
+        for count, master in ((master_count, True), (node_count, False)):
+            ng = conductor_utils._get_nodegroup_object(self.context, cluster, count, is_master=master)
+            ng.status = status
+            ng.create()
+        return objects.Cluster.get_by_uuid(self.context, cluster.uuid)

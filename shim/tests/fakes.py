@@ -45,8 +45,10 @@ class Cloud(object):
         self.flavors = [("3", "m1.medium", vcpus, ram), ("4", "m1.large", 4, 8192)]
         self.volume_types = ["__DEFAULT__"]
         self.app_creds = {}
-        # Set to an exception to make Keystone fail application-credential calls.
+        # Set to an exception to make Keystone fail application-credential calls
+        # (delete_error: only deletions).
         self.keystone_error = None
+        self.delete_error = None
         self.trusts = {}
 
     def add_image(self, image_id, name, kube_version, os_distro="ubuntu"):
@@ -81,8 +83,8 @@ class Cloud(object):
         return self.app_creds[ident]
 
     def _delete_app_cred(self, ident):
-        if self.keystone_error:
-            raise self.keystone_error
+        if self.keystone_error or self.delete_error:
+            raise self.keystone_error or self.delete_error
         self.app_creds.pop(ident, None)
 
     def clients(self, context):

@@ -1,0 +1,72 @@
+"""The driver inside Magnum's own conductor handlers and periodic jobs, against
+a stand-in sidecar over real HTTP; only the OpenStack clients are fake."""
+import os
+import tempfile
+
+from magnum.common import exception
+from magnum import objects
+from magnum.service import periodic
+from oslo_service import loopingcall
+
+from magnum_capi_sidecar import conf  # noqa: F401  (registers [capi_sidecar])
+from tests import base
+from tests import stub_sidecar
+
+
+class DriverTestCase(base.ShimTestCase):
+    def setUp(self):
+        super(DriverTestCase, self).setUp()
+        self.sidecar = stub_sidecar.StubSidecar()
+        self.addCleanup(self.sidecar.stop)
+        fd, token = tempfile.mkstemp()
+        os.write(fd, b"t" * 24)
+        os.close(fd)
+        self.addCleanup(os.unlink, token)
+        self.config(url=self.sidecar.url, token_file=token, status_retries=0, group="capi_sidecar")
+        self.template = self.make_template()
+
+    def status_answer(self, status, nodegroups=(), deleted=(), **cluster):
+        answer = {"cluster": dict({"status": status, "status_reason": None}, **cluster),
+                  "nodegroups": list(nodegroups), "deleted_nodegroups": list(deleted)}
+        return answer
+
+    def sync(self, cluster):
+        """One run of Magnum's periodic status job for the cluster; None once Magnum destroyed it."""
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertRaises(loopingcall.LoopingCallDone, periodic.ClusterUpdateJob(self.context, cluster).update_status)
+        try:
+            return objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        except exception.ClusterNotFound:
+            return None
+
+
+class DeleteCompleteTest(DriverTestCase):
+    def test_a_keystone_failure_does_not_keep_the_cluster_from_being_removed(self):
+        cluster = self.make_cluster(self.template, status="DELETE_IN_PROGRESS", stack_id="c-abcdefghijkl")
+        cred = self.cloud._create_app_cred("u1", "magnum-%s-0a0b0c0d" % cluster.uuid, "")
+        self.cloud.delete_error = RuntimeError("keystone is down")
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200,
+                        dict(self.status_answer("DELETE_COMPLETE"), application_credential_id=cred.id))
+        # Magnum polls only *_IN_PROGRESS clusters: one left at DELETE_COMPLETE would stay forever.
+        self.assertIsNone(self.sync(cluster))
+
+    def test_the_credential_is_deleted_with_the_cluster(self):
+        cluster = self.make_cluster(self.template, status="DELETE_IN_PROGRESS", stack_id="c-abcdefghijkl")
+        cred = self.cloud._create_app_cred("u1", "magnum-%s-0a0b0c0d" % cluster.uuid, "")
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200,
+                        dict(self.status_answer("DELETE_COMPLETE"), application_credential_id=cred.id))
+        self.assertIsNone(self.sync(cluster))
+        self.assertEqual({}, self.cloud.app_creds)
+
+
+class CreateFailureTest(DriverTestCase):
+    def test_a_refused_create_reports_the_sidecars_reason_even_if_the_credential_cleanup_fails(self):
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.new_cluster(self.template, name="refused")
+        self.sidecar.on("POST", "/v1/values", 200, {"release": "refused-abcdefghijkl"})
+        self.sidecar.on("POST", "/v1/clusters", 422, {"error": {"code": "magnum_rule", "message": "Flavor m1.medium does not have enough RAM"}})
+        self.cloud.delete_error = RuntimeError("keystone is down")
+        self.assertRaises(exception.InvalidParameterValue, cluster_conductor.Handler().cluster_create, self.context, cluster, 1, 2, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual(("CREATE_FAILED", "Flavor m1.medium does not have enough RAM"), (cluster.status, cluster.status_reason))
+        self.assertEqual("refused-abcdefghijkl", cluster.stack_id)
