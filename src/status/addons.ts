@@ -20,9 +20,11 @@ function addonName(a: CapiObject): string {
 /**
  * The first addon problem: a Failed addon, or an Unknown one past the grace
  * period. How long it has been Unknown comes from its Ready condition's
- * lastTransitionTime; the addon provider may not set one, and its creation
- * time is no measure on an update (the addon is as old as the cluster), so
- * then the clock starts no earlier than the operation's last progress.
+ * lastTransitionTime. The addon provider sets no conditions, so otherwise
+ * from the last write of its status (the API server's managedFields), which
+ * is no earlier than the moment it turned Unknown, else its creation; and in
+ * either case no earlier than the operation's last progress (an update
+ * starts on an addon as old as the cluster).
  */
 export function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number, operationSince: Date | null): AddonVerdict {
   let waiting: string | null = null;
@@ -47,11 +49,22 @@ function time(raw: string | Date | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** When the status was last written: the latest managedFields entry for the status subresource (or holding status fields). */
+function statusWrittenAt(addon: CapiObject): Date | null {
+  let latest: Date | null = null;
+  for (const f of addon.metadata?.managedFields ?? []) {
+    if (f.subresource !== 'status' && !(f.fieldsV1 && 'f:status' in f.fieldsV1)) continue;
+    const t = time(f.time);
+    if (t && (!latest || t > latest)) latest = t;
+  }
+  return latest;
+}
+
 function unknownSince(addon: CapiObject, operationSince: Date | null): Date | null {
   const transition = time(condition(addon, COND.Ready)?.lastTransitionTime);
   if (transition) return transition;
-  const created = time(addon.metadata?.creationTimestamp);
-  if (!created || !operationSince) return created ?? operationSince;
-  return created > operationSince ? created : operationSince;
+  const seen = statusWrittenAt(addon) ?? time(addon.metadata?.creationTimestamp);
+  if (!seen || !operationSince) return seen ?? operationSince;
+  return seen > operationSince ? seen : operationSince;
 }
 

@@ -21,6 +21,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   deletionTimestamp?: string | Date;
   creationTimestamp?: string | Date;
+  /** The API server's record of who wrote which fields, and when. */
+  managedFields?: { manager?: string; operation?: string; time?: string | Date; subresource?: string; fieldsV1?: Record<string, unknown> }[];
   /** Bumped by the API server on every spec change; a status whose observedGeneration is lower describes an older spec. */
   generation?: number;
 }

@@ -21,6 +21,15 @@ function run(s: Spec, objects: ClusterObjects, absenceConfirmed = false) {
   return computeStatus({ spec: s, release: RELEASE, objects, now: NOW, absenceConfirmed, options: OPTIONS });
 }
 
+/** The object as the API server records a status write at `time` by the addon provider (metadata.managedFields). */
+function statusWritten<T extends { metadata?: object }>(obj: T, time: string): T {
+  const managedFields = [
+    { manager: 'helm', operation: 'Apply', apiVersion: 'addons.stackhpc.com/v1alpha1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
+    { manager: 'kopf', operation: 'Update', apiVersion: 'addons.stackhpc.com/v1alpha1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:phase': {} } }, subresource: 'status' },
+  ];
+  return { ...obj, metadata: { ...obj.metadata, managedFields } };
+}
+
 /** The object at metadata.generation `generation`, its status written for `observedGeneration`. */
 function observed<T extends { metadata?: object; status?: object }>(obj: T, generation: number, observedGeneration: number): T {
   return { ...obj, metadata: { ...obj.metadata, generation }, status: { ...obj.status, observedGeneration } };
@@ -51,6 +60,10 @@ describe('cluster transitions', () => {
     ['create: the deadline counts from created_at when updated_at is missing', spec('CREATE_IN_PROGRESS', {}, { updated_at: null, created_at: '2026-06-01T10:00:00', create_timeout: 60 }), NO_OBJECTS, 'CREATE_FAILED', /timed out/],
     ['update: addon Unknown with no transition time counts from the operation, not the addon\'s age', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:55:00Z' }), readyObjects({ addons: [addon('cni-calico', 'Unknown')] }), 'UPDATE_IN_PROGRESS', /cni-calico: Unknown/],
     ['update: addon Unknown with no transition time, past the grace since the operation', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:40:00Z' }), readyObjects({ addons: [addon('cni-calico', 'Unknown')] }), 'UPDATE_FAILED', /Unknown for 1200s/],
+    // The addon provider sets no conditions; the API server records when the status was last written (managedFields), which is no earlier than the Unknown began.
+    ['update: addon turned Unknown 2 minutes ago in a quiet operation is within the grace', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:40:00Z' }), readyObjects({ addons: [statusWritten(addon('cni-calico', 'Unknown'), '2026-06-01T11:58:00Z')] }), 'UPDATE_IN_PROGRESS', /cni-calico: Unknown/],
+    ['update: addon Unknown since its status was written 15 minutes ago is past the grace', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:40:00Z' }), readyObjects({ addons: [statusWritten(addon('cni-calico', 'Unknown'), '2026-06-01T11:45:00Z')] }), 'UPDATE_FAILED', /Unknown for 900s/],
+    ['update: a status written before the operation began counts from the operation', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T11:55:00Z' }), readyObjects({ addons: [statusWritten(addon('cni-calico', 'Unknown'), '2026-06-01T09:00:00Z')] }), 'UPDATE_IN_PROGRESS', /cni-calico: Unknown/],
     ['update: an addon failed', spec('UPDATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'values invalid' })] }), 'UPDATE_FAILED', /csi-cinder failed: values invalid/],
     ['create: an unrecognised phase is not a failure', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Hibernating')] }), 'CREATE_IN_PROGRESS', /default-worker/],
     // Our deadline may call a slow create failed that Cluster API then finishes: the truth wins.
