@@ -70,3 +70,30 @@ class CreateFailureTest(DriverTestCase):
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual(("CREATE_FAILED", "Flavor m1.medium does not have enough RAM"), (cluster.status, cluster.status_reason))
         self.assertEqual("refused-abcdefghijkl", cluster.stack_id)
+
+
+class StatusAnswerTest(DriverTestCase):
+    def test_addresses_land_on_the_node_groups(self):
+        cluster = self.make_cluster(self.template, status="CREATE_IN_PROGRESS", stack_id="c-abcdefghijkl")
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200, self.status_answer(
+            "CREATE_COMPLETE", api_address="https://203.0.113.9:6443", coe_version="v1.31.4",
+            master_addresses=["10.0.0.4"], node_addresses=["10.0.0.5", "10.0.0.6"],
+            nodegroups=[
+                {"name": "default-master", "status": "CREATE_COMPLETE", "status_reason": None, "node_count": 1, "node_addresses": ["10.0.0.4"]},
+                {"name": "default-worker", "status": "CREATE_COMPLETE", "status_reason": None, "node_count": 2, "node_addresses": ["10.0.0.6", "10.0.0.5"]},
+            ]))
+        cluster = self.sync(cluster)
+        self.assertEqual(("CREATE_COMPLETE", "https://203.0.113.9:6443", "v1.31.4"), (cluster.status, cluster.api_address, cluster.coe_version))
+        self.assertEqual(["10.0.0.4"], cluster.master_addresses)
+        self.assertEqual(["10.0.0.6", "10.0.0.5"], cluster.default_ng_worker.node_addresses)
+
+    def test_a_gone_default_group_with_old_addresses_does_not_stop_delete_complete(self):
+        cluster = self.make_cluster(self.template, status="DELETE_IN_PROGRESS", stack_id="c-abcdefghijkl")
+        worker = cluster.default_ng_worker
+        worker.node_addresses = ["10.0.0.5"]
+        worker.save()
+        # The sidecar leaves groups whose resources are gone out of `nodegroups`;
+        # Magnum's Cluster.node_addresses is computed from the groups' rows.
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200, self.status_answer(
+            "DELETE_COMPLETE", master_addresses=[], node_addresses=[], nodegroups=[]))
+        self.assertIsNone(self.sync(cluster))
