@@ -26,7 +26,7 @@ import type { StatusResponse } from '../api/schemas.js';
 import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
-import { str, type ClusterObjects } from './objects.js';
+import { num, str, type ClusterObjects } from './objects.js';
 import { clusterWaiting, determineProgress, type Progress } from './progress.js';
 import { MAGNUM } from './vocabulary.js';
 
@@ -120,6 +120,21 @@ function failTimedOutGroups(nodegroups: StatusResponse['nodegroups'], minutes: n
   }
 }
 
+/**
+ * `https://host:port` from the Cluster's spec.controlPlaneEndpoint, or null
+ * until CAPI has set a real one (its placeholder is an empty host and port
+ * 0). An IPv6 host is bracketed, as a URL needs; Magnum writes api_address
+ * into kubeconfig verbatim.
+ */
+function endpointAddress(raw: unknown): string | null {
+  const endpoint = raw as { host?: unknown; port?: unknown } | undefined;
+  const host = str(endpoint?.host)?.trim();
+  const port = num(endpoint?.port);
+  if (!host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `https://${urlHost}:${port}`;
+}
+
 function startedAt(spec: Spec): Date | null {
   const raw = spec.cluster.updated_at ?? spec.cluster.created_at;
   if (!raw) return null;
@@ -155,8 +170,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     nodegroups.push(entry);
   }
 
-  const endpoint = capi?.spec?.controlPlaneEndpoint as { host?: string; port?: number } | undefined;
-  const apiAddress = endpoint?.host && endpoint.port ? `https://${endpoint.host}:${endpoint.port}` : cluster.api_address ?? null;
+  const apiAddress = endpointAddress(capi?.spec?.controlPlaneEndpoint) ?? cluster.api_address ?? null;
   const kcpVersion = str(objects.controlPlane?.status?.version) ?? str(objects.controlPlane?.spec?.version);
   const workerAddresses = [...views].filter(([g]) => g.role !== 'master').flatMap(([, v]) => v.addresses);
 

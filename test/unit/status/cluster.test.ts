@@ -227,6 +227,9 @@ describe('api_address and coe_version', () => {
     ['endpoint known', readyObjects(), null, 'https://203.0.113.10:6443', 'v1.31.4'],
     ['CAPI\'s placeholder endpoint (empty host, port 0) is not an address', readyObjects({ cluster: withEndpoint('', 0) }), null, null, 'v1.31.4'],
     ['an address already known is kept while the endpoint is unset', readyObjects({ cluster: withEndpoint('', 0) }), 'https://198.51.100.1:6443', 'https://198.51.100.1:6443', 'v1.31.4'],
+    ['an IPv6 endpoint is bracketed, so the address is a URL kubeconfig accepts', readyObjects({ cluster: withEndpoint('fd00:10::1', 6443) }), null, 'https://[fd00:10::1]:6443', 'v1.31.4'],
+    ['an IPv6 endpoint already bracketed is not bracketed twice', readyObjects({ cluster: withEndpoint('[fd00:10::1]', 443) }), null, 'https://[fd00:10::1]:443', 'v1.31.4'],
+    ['a port outside 1-65535 is not an address', readyObjects({ cluster: withEndpoint('203.0.113.10', -1) }), null, null, 'v1.31.4'],
     ['coe_version from the control plane spec when its status has none', readyObjects({ controlPlane: kcpSpecOnly() }), null, 'https://203.0.113.10:6443', 'v1.30.9'],
     ['no control plane: Magnum\'s coe_version stays', readyObjects({ controlPlane: undefined }), null, 'https://203.0.113.10:6443', 'v1.29.0'],
   ])('%s', (_name, objects, before, address, version) => {
