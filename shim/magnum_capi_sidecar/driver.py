@@ -36,6 +36,17 @@ class Driver(driver.Driver):
             {"server_type": "vm", "os": "flatcar", "coe": "kubernetes"},
         ]
 
+    # Magnum's API asks these before a create (master_count) and before a
+    # resize of the control plane. The sidecar resizes the control plane like
+    # any group, so both allow what a create allows: an odd count of at least
+    # one (the base class refuses every control-plane resize; Zed's has neither).
+    def validate_master_size(self, node_count):
+        if node_count < 1 or node_count % 2 == 0:
+            raise exception.MasterNGSizeInvalid(requested_size=node_count)
+
+    def validate_master_resize(self, node_count):
+        self.validate_master_size(node_count)
+
     # The spec document, with the OpenStack facts a render needs.
     def _spec(self, context, cluster, template=None, nodegroups=None, resolve=True, **extra):
         template = template or cluster.cluster_template

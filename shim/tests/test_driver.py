@@ -97,3 +97,30 @@ class StatusAnswerTest(DriverTestCase):
         self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200, self.status_answer(
             "DELETE_COMPLETE", master_addresses=[], node_addresses=[], nodegroups=[]))
         self.assertIsNone(self.sync(cluster))
+
+
+class MasterResizeTest(DriverTestCase):
+    """Magnum's API asks the driver before resizing the control plane; the sidecar can do it."""
+
+    def driver(self):
+        from magnum.drivers.common import driver as magnum_driver
+        return magnum_driver.Driver.get_driver("vm", "ubuntu", "kubernetes")
+
+    def test_an_odd_control_plane_size_is_accepted(self):
+        self.driver().validate_master_resize(3)
+        self.driver().validate_master_size(1)
+
+    def test_an_even_or_empty_control_plane_is_refused_with_magnums_error(self):
+        for count in (0, 2, 4):
+            self.assertRaises(exception.MasterNGSizeInvalid, self.driver().validate_master_resize, count)
+            self.assertRaises(exception.MasterNGSizeInvalid, self.driver().validate_master_size, count)
+
+    def test_the_conductor_resizes_the_control_plane(self):
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        self.sidecar.on("POST", "/v1/clusters/%s/actions/resize" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
+        cluster_conductor.Handler().cluster_resize(self.context, cluster, 3, [], cluster.default_ng_master)
+        [(method, path, body)] = self.sidecar.requests
+        self.assertEqual((3, "default-master"), (body["node_count"], body["nodegroup"]))
+        self.assertEqual(3, body["spec"]["cluster"]["master_count"])
+        self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
