@@ -37,8 +37,8 @@ const rows: Row[] = [
   { label: 'master_lb_floating_ip_enabled', path: 'apiServer.associateFloatingIP', default: true, template: ['false', false], cluster: ['true', true], malformed: ['public', 'boolean'] },
   { label: 'api_master_lb_allowed_cidrs', path: 'apiServer.allowedCIDRs', default: undefined, template: ['10.0.0.0/8', ['10.0.0.0/8']], cluster: ['192.168.0.0/16, 203.0.113.7/32', ['192.168.0.0/16', '203.0.113.7/32']], malformed: ['10.0.0.0/33', 'a comma-separated list of CIDRs'] },
   { label: 'fixed_subnet_cidr', path: 'clusterNetworking.internalNetwork.nodeCidr', default: '10.0.0.0/24', template: ['10.1.0.0/16', '10.1.0.0/16'], cluster: ['172.16.0.0/20', '172.16.0.0/20'], malformed: ['10.0.0/24', 'a CIDR such as 10.0.0.0/24'] },
-  { label: 'extra_network_names', path: 'nodeGroupDefaults.machineNetworking.ports', default: undefined, template: ['a', [{}, { network: { name: 'a' }, securityGroups: [] }]], cluster: ['b c', [{}, { network: { name: 'b' }, securityGroups: [] }, { network: { name: 'c' }, securityGroups: [] }]] },
-  { label: 'extra_network_name', path: 'nodeGroupDefaults.machineNetworking.ports.1.network.name', default: undefined, template: ['old', 'old'], cluster: ['older', 'older'] },
+  { label: 'extra_network_names', path: 'nodeGroupDefaults.machineNetworking.ports', default: undefined, template: ['a', [{}, { network: { name: 'a' }, securityGroups: [] }]], cluster: ['b c', [{}, { network: { name: 'b' }, securityGroups: [] }, { network: { name: 'c' }, securityGroups: [] }]], malformed: ['ok bad\u0001net', 'a space-separated list of names'] },
+  { label: 'extra_network_name', path: 'nodeGroupDefaults.machineNetworking.ports.1.network.name', default: undefined, template: ['old', 'old'], cluster: ['older', 'older'], malformed: ['\u007f', 'a space-separated list of names'] },
   { label: 'boot_volume_type', path: 'controlPlane.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'], malformed: ['bad\u0001type', PLAIN] },
   { label: 'boot_volume_type', path: 'nodeGroupDefaults.machineRootVolume.volumeType', default: undefined, template: ['ssd', 'ssd'], cluster: ['nvme', 'nvme'] },
   { label: 'boot_volume_size', path: 'controlPlane.machineRootVolume.diskSize', default: undefined, template: ['20', 20], cluster: ['50', 50], malformed: ['NotANumber', 'integer'] },
@@ -47,7 +47,7 @@ const rows: Row[] = [
   { label: 'etcd_volume_size', path: 'etcd.blockDevice.size', default: undefined, template: ['5', 5], cluster: ['8', 8], malformed: ['big', 'integer'] },
   { label: 'etcd_blockdevice_type', path: 'etcd.blockDevice.type', needs: { etcd_blockdevice_size: '10' }, default: 'Volume', template: ['local', 'Local'], cluster: ['Volume', 'Volume'], malformed: ['ramdisk', 'one of volume, local'] },
   { label: 'etcd_blockdevice_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['fast', 'fast'], cluster: ['faster', 'faster'], malformed: ['a\tb', PLAIN] },
-  { label: 'etcd_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['old-fast', 'old-fast'], cluster: ['old-faster', 'old-faster'] },
+  { label: 'etcd_volume_type', path: 'etcd.blockDevice.volumeType', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['old-fast', 'old-fast'], cluster: ['old-faster', 'old-faster'], malformed: ['{{ 1 }}', PLAIN] },
   { label: 'etcd_blockdevice_volume_az', path: 'etcd.blockDevice.availabilityZone', needs: { etcd_blockdevice_size: '10' }, default: undefined, template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['az\n1', PLAIN] },
   { label: 'kube_dashboard_enabled', path: 'addons.kubernetesDashboard.enabled', needs: { capi_helm_chart_version: '0.19.2' }, default: true, template: ['false', false], cluster: ['true', true], malformed: ['visible', 'boolean'] },
   { label: 'csi_cinder_availability_zone', path: 'addons.openstack.csiCinder.defaultStorageClass.availabilityZone', default: 'nova', template: ['az1', 'az1'], cluster: ['az2', 'az2'], malformed: ['{{ 7 * 7 }}', PLAIN] },
@@ -96,6 +96,19 @@ describe.each(rows)('label $label → $path', (row) => {
     const values = render(withLabels(template(row.template[0]), cluster(row.cluster[0])));
     expect(at(values, row.path)).toEqual(row.cluster[1]);
   });
+
+  it('a site default applies when no label is set', () => {
+    const values = render(withLabels(needs, extra), { labelDefaults: { [row.label]: row.cluster[0] } });
+    expect(at(values, row.path)).toEqual(row.cluster[1]);
+  });
+
+  // With autoscaling off in the template case, min/max rows show nothing; their precedence is in rules.test.ts.
+  if (!NEEDS_AUTOSCALING.has(row.label) && row.label !== 'auto_scaling_enabled') {
+    it('a template value beats the site default', () => {
+      const values = render(withLabels(template(row.template[0]), {}), { labelDefaults: { [row.label]: row.cluster[0] } });
+      expect(at(values, row.path)).toEqual(row.template[1]);
+    });
+  }
 
   if (row.malformed) {
     const [bad, expected] = row.malformed;
@@ -177,6 +190,11 @@ describe('label resolution', () => {
 
   it('ovn changes the default balancing algorithm', () => {
     expect(at(render(withLabels({ octavia_provider: 'ovn' }, {})), 'addons.openstack.cloudConfig.LoadBalancer.lb-method')).toBe('SOURCE_IP_PORT');
+  });
+
+  it('a site default algorithm beats the provider-dependent default, as in magnum-capi-helm', () => {
+    const values = render(withLabels({ octavia_provider: 'ovn' }, {}), { labelDefaults: { octavia_lb_algorithm: 'SOURCE_IP' } });
+    expect(at(values, 'addons.openstack.cloudConfig.LoadBalancer.lb-method')).toBe('SOURCE_IP');
   });
 
   it('capi_helm_chart_version is read from the template only', () => {

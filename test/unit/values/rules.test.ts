@@ -79,6 +79,14 @@ describe('autoscaling bounds', () => {
     }, { autoscale: 'true', machineCountMin: 1, machineCountMax: 9 }],
     ['default group with min 2 set by the user', (s) => Object.assign(worker(s), { node_count: 3, min_node_count: 2, max_node_count: 5 }), { autoscale: 'true', machineCountMin: 2, machineCountMax: 5 }],
     ['min equals max: no autoscale key at all', (s) => Object.assign(worker(s), { node_count: 3, min_node_count: 3, max_node_count: 3 }), {}],
+    ['default group, labels that make min equal max: fixed size', (s) => {
+      Object.assign(worker(s), { node_count: 2, min_node_count: 1, max_node_count: 6 });
+      s.cluster.labels = { ...on, min_node_count: '2', max_node_count: '2' };
+    }, {}],
+    ['default group, a template max label applies when the group has none', (s) => {
+      Object.assign(worker(s), { node_count: 2, min_node_count: 1, max_node_count: null });
+      s.cluster_template.labels = { max_node_count: '4' };
+    }, { autoscale: 'true', machineCountMin: 2, machineCountMax: 4 }],
   ])('%s', (_name, change, expected) => {
     const spec = specWith((s) => {
       s.cluster.labels = on;
@@ -90,6 +98,41 @@ describe('autoscaling bounds', () => {
       machineCountMin: expected.machineCountMin,
       machineCountMax: expected.machineCountMax,
     });
+  });
+
+  it.each<[string, Record<string, string>, { machineCountMin: number; machineCountMax: number }]>([
+    ['site defaults bound the default group', {}, { machineCountMin: 2, machineCountMax: 7 }],
+    ['cluster labels beat the site defaults', { min_node_count: '1', max_node_count: '5' }, { machineCountMin: 1, machineCountMax: 5 }],
+  ])('%s', (_name, labels, expected) => {
+    const spec = specWith((s) => {
+      s.cluster.labels = { ...on, ...labels };
+      Object.assign(worker(s), { node_count: 3, min_node_count: 1, max_node_count: null });
+    });
+    const site = { labelDefaults: { min_node_count: '2', max_node_count: '7' } };
+    expect(at(render(spec, site), 'nodeGroups.0')).toMatchObject({ autoscale: 'true', ...expected });
+  });
+
+  it.each<[string, Record<string, string>, string, string]>([
+    ['a min label below 1', { min_node_count: '0', max_node_count: '3' }, 'Min node count must be greater than or equal to 1 for all node groups.', 'min_node_count'],
+    ['a min label above the node count', { min_node_count: '5', max_node_count: '6' }, 'Min node count must be less than or equal to current node count', 'min_node_count'],
+    ['a max label below the min', { max_node_count: '1' }, 'Max node count must be greater than or equal to min node count', 'max_node_count'],
+  ])('on the default group, %s is refused with Magnum\'s message', (_name, labels, message, field) => {
+    const spec = specWith((s) => {
+      s.cluster.labels = { ...on, ...labels };
+      Object.assign(worker(s), { node_count: 2, min_node_count: 1, max_node_count: null });
+    });
+    expectRule(() => render(spec), message, `nodegroups.1.${field}`);
+  });
+
+  it.each<[string, Partial<NG>, Record<string, unknown>]>([
+    ['no min and no max: fixed size', { node_count: 2, min_node_count: null, max_node_count: null }, { name: 'extra', machineFlavor: 'm1.medium', machineCount: 2 }],
+    ['only a max: the min is the node count', { node_count: 2, min_node_count: null, max_node_count: 4 }, { name: 'extra', machineFlavor: 'm1.medium', machineCount: 2, autoscale: 'true', machineCountMin: 2, machineCountMax: 4 }],
+  ])('a non-default group with %s', (_name, counts, expected) => {
+    const spec = specWith((s) => {
+      s.cluster.labels = on;
+      s.nodegroups!.push(extraGroup('extra', counts));
+    });
+    expect(at(render(spec), 'nodeGroups.1')).toEqual(expected);
   });
 
   it('a non-default group ignores the min/max labels and Magnum\'s min of 1 is real', () => {
