@@ -159,3 +159,140 @@ describe.skipIf(!existsSync(join(REPO, '.tools/helm3/helm')))('devstack plugin: 
     expect(stdout).toMatch(/^v3\.\d+\.\d+/);
   });
 });
+
+describe('devstack plugin: settings', () => {
+  /** Sources devstack/settings with stand-ins for the devstack functions it calls. */
+  async function settings(env: Record<string, string> = {}): Promise<Record<string, string>> {
+    const names = ['MCS_NODE_TARBALL_URL', 'MCS_NODE_PACKAGE', 'MCS_ADDON_PROVIDER_VERSION', 'MCS_JANITOR_VERSION', 'MCS_INSTALL_K3S'];
+    const script = `trueorfalse() { echo "$1"; }; enable_service() { :; }; source "$0"; for n in ${names.join(' ')}; do printf '%s=%s\\n' "$n" "\${!n}"; done`;
+    const out = await execa('bash', ['-c', script, join(REPO, 'devstack/settings')], { env: { DEST: '/opt/stack', ...env }, extendEnv: false });
+    return Object.fromEntries(out.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  }
+
+  it('installs the official Node.js build by default, and the distribution packages when the URL is set empty', async () => {
+    const defaults = await settings();
+    expect(defaults.MCS_NODE_TARBALL_URL).toBe('https://nodejs.org/dist/v24.11.1/node-v24.11.1-linux-x64.tar.xz');
+    expect(defaults.MCS_NODE_PACKAGE).toBe('nodejs npm');
+    expect(defaults.MCS_INSTALL_K3S).toBe('False');
+    expect(defaults.MCS_ADDON_PROVIDER_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(defaults.MCS_JANITOR_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await settings({ MCS_NODE_TARBALL_URL: '' })).MCS_NODE_TARBALL_URL).toBe('');
+    expect((await settings({ MCS_NODE_VERSION: 'v22.12.0' })).MCS_NODE_TARBALL_URL).toBe('https://nodejs.org/dist/v22.12.0/node-v22.12.0-linux-x64.tar.xz');
+  });
+});
+
+describe('devstack plugin: Node.js', () => {
+  const URL = 'https://nodejs.org/dist/v24.11.1/node-v24.11.1-linux-x64.tar.xz';
+  let stubs = '';
+  let fake = '';
+
+  /** A directory of stand-in commands: an old `node`, and `curl` serving a fake release. */
+  beforeEach(async () => {
+    stubs = join(root, 'stubs');
+    fake = join(root, 'fake-release');
+    mkdirSync(stubs);
+    mkdirSync(join(fake, 'node-v24.11.1-linux-x64/bin'), { recursive: true });
+    const script = (path: string, body: string) => writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    script(join(stubs, 'node'), 'exit 1');
+    script(join(fake, 'node-v24.11.1-linux-x64/bin/node'), 'exit 0');
+    script(join(fake, 'node-v24.11.1-linux-x64/bin/npm'), 'exit 0');
+    await execa('tar', ['-cJf', join(fake, 'node.tar.xz'), '-C', fake, 'node-v24.11.1-linux-x64']);
+    const { stdout } = await execa('sha256sum', [join(fake, 'node.tar.xz')]);
+    writeFileSync(join(fake, 'SHASUMS256.txt'), `${'0'.repeat(64)}  node-v24.11.1-linux-arm64.tar.xz\n${stdout.split(' ')[0]}  node-v24.11.1-linux-x64.tar.xz\n`);
+    script(join(stubs, 'curl'), `out=""; url=""
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -*) shift;; *) url=$1; shift;; esac; done
+echo "$url" >> "${fake}/curl.log"
+case "$url" in
+  */SHASUMS256.txt) cat "${fake}/SHASUMS256.txt";;
+  *.tar.xz) cp "${fake}/node.tar.xz" "$out";;
+  *) exit 22;;
+esac`);
+    // devstack's install_package: records its arguments; "installs" a recent node and npm.
+    script(join(stubs, 'install_package'), `echo "$@" >> "${fake}/packages.log"
+[ -n "$FAKE_PACKAGE_NODE_OLD" ] && exit 0
+printf '#!/bin/sh\\nexit 0\\n' > "${stubs}/node"; cp "${stubs}/node" "${stubs}/npm"; chmod +x "${stubs}/node" "${stubs}/npm"`);
+  });
+
+  const env = (extra: Record<string, string> = {}) => ({
+    PATH: `${root}/usr/local/bin:${stubs}:${process.env.PATH}`,
+    MCS_NODE_TARBALL_URL: URL,
+    MCS_NODE_TARBALL_SHA256: '',
+    MCS_NODE_PACKAGE: 'nodejs npm',
+    ...extra,
+  });
+  const log = (name: string) => (existsSync(join(fake, name)) ? readFileSync(join(fake, name), 'utf8').trim().split('\n') : []);
+
+  it('unpacks the official build into /usr/local once its SHA-256 matches the release\'s list', async () => {
+    await run('mcs_install_node', env());
+    expect(statSync(at('usr/local/bin/node')).mode & 0o111).toBe(0o111);
+    expect(existsSync(at('usr/local/bin/npm'))).toBe(true);
+    expect(log('curl.log')).toEqual([URL, 'https://nodejs.org/dist/v24.11.1/SHASUMS256.txt']);
+    expect(log('packages.log')).toEqual([]);
+  });
+
+  it('refuses a tarball whose SHA-256 does not match, and unpacks nothing', async () => {
+    await expect(run('mcs_install_node', env({ MCS_NODE_TARBALL_SHA256: 'f'.repeat(64) }))).rejects.toThrow(/SHA-256 unknown or not matching/);
+    expect(existsSync(at('usr/local/bin/node'))).toBe(false);
+  });
+
+  it('installs the distribution packages, npm included, when no tarball is configured', async () => {
+    await run('mcs_install_node', env({ MCS_NODE_TARBALL_URL: '' }));
+    expect(log('packages.log')).toEqual(['nodejs npm']);
+    expect(log('curl.log')).toEqual([]);
+  });
+
+  it('stops with what to do when the packages are too old', async () => {
+    await expect(run('mcs_install_node', env({ MCS_NODE_TARBALL_URL: '', FAKE_PACKAGE_NODE_OLD: '1' })))
+      .rejects.toThrow(/Node.js 22 or newer, with npm, is needed: set MCS_NODE_TARBALL_URL/);
+  });
+
+  it('does nothing when a recent node and npm are there', async () => {
+    writeFileSync(join(stubs, 'node'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(stubs, 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await run('mcs_install_node', env());
+    expect(log('curl.log')).toEqual([]);
+    expect(log('packages.log')).toEqual([]);
+  });
+});
+
+describe('devstack plugin: k3s management cluster', () => {
+  it('installs k3s without Traefik, a private kubeconfig copy, CAPI/CAPO at the set versions, the addon provider and the janitor pinned', async () => {
+    const stubs = join(root, 'stubs');
+    const calls = join(root, 'calls.log');
+    mkdirSync(stubs);
+    mkdirSync(at('tmp'));
+    const script = (path: string, body: string) => writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    // get.k3s.io answers with an installer; this one records its arguments and writes k3s's kubeconfig.
+    writeFileSync(join(root, 'k3s-install.sh'), `echo "k3s $*" >> "${calls}"
+mkdir -p "$MCS_ROOT/etc/rancher/k3s"; echo 'apiVersion: v1' > "$MCS_ROOT/etc/rancher/k3s/k3s.yaml"; chmod 600 "$MCS_ROOT/etc/rancher/k3s/k3s.yaml"\n`);
+    script(join(stubs, 'curl'), `out=""; url=""
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -*) shift;; *) url=$1; shift;; esac; done
+echo "curl $url" >> "${calls}"
+case "$url" in
+  https://get.k3s.io) cat "${root}/k3s-install.sh";;
+  */clusterctl-linux-amd64) printf '#!/bin/sh\\necho "clusterctl KUBECONFIG=$KUBECONFIG $*" >> "${calls}"\\n' > "$out";;
+  *) exit 22;;
+esac`);
+    mkdirSync(at('usr/local/bin'), { recursive: true });
+    script(at('usr/local/bin/helm'), `echo "helm $*" >> "${calls}"`);
+    await run('install_mcs_management_cluster', {
+      PATH: `${stubs}:${process.env.PATH}`,
+      MCS_CAPI_VERSION: 'v1.10.4',
+      MCS_CAPO_VERSION: 'v0.11.3',
+      MCS_ADDON_PROVIDER_VERSION: '0.12.1',
+      MCS_JANITOR_VERSION: '0.14.0',
+    });
+    const log = readFileSync(calls, 'utf8').trim().split('\n');
+    const kubeconfig = at('etc/magnum-capi-sidecar/kubeconfig');
+    expect(log).toContain('k3s --disable traefik');
+    expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
+    expect(statSync(kubeconfig).uid).toBe(userInfo().uid);
+    expect(log).toContain('curl https://github.com/kubernetes-sigs/cluster-api/releases/download/v1.10.4/clusterctl-linux-amd64');
+    expect(log).toContain(`clusterctl KUBECONFIG=${kubeconfig} init --core cluster-api:v1.10.4 --bootstrap kubeadm:v1.10.4 --control-plane kubeadm:v1.10.4 --infrastructure openstack:v0.11.3 --wait-providers`);
+    const helm = log.filter((l) => l.startsWith('helm '));
+    expect(helm).toHaveLength(2);
+    expect(helm[0]).toMatch(/^helm upgrade cluster-api-addon-provider cluster-api-addon-provider --install .* --version 0\.12\.1 .*--kubeconfig /);
+    expect(helm[1]).toMatch(/^helm upgrade cluster-api-janitor-openstack cluster-api-janitor-openstack --install .* --version 0\.14\.0 .*--kubeconfig /);
+    for (const h of helm) expect(h.endsWith(`--kubeconfig ${kubeconfig}`)).toBe(true);
+  });
+});
