@@ -38,15 +38,19 @@ def raise_for_answer(response):
     except (ValueError, KeyError, TypeError):
         code, message = None, response.text[:500]
     status = response.status_code
+    message = message or ("HTTP %d" % status)
+    # A message given to a Magnum exception is still %-formatted with its
+    # keyword arguments: escape it so the sidecar's text arrives as it is
+    # (and not as "... is not supported is not supported.").
+    verbatim = message.replace("%", "%%")
     if status == 422 and code == "not_supported":
-        # NotSupported formats "%(operation)s is not supported."
-        raise exception.NotSupported(operation=message)
+        raise exception.NotSupported(message=verbatim)
     if status in (400, 422):
         raise exception.InvalidParameterValue(err=message)
     if status == 404:
-        raise exception.ClusterNotFound(cluster=message)
+        raise exception.ClusterNotFound(message=verbatim)
     if status == 409:
-        raise exception.Conflict(message)
+        raise exception.Conflict(message=verbatim)
     if status == 401:
         raise SidecarError(reason="the sidecar refused the token: %s" % message)
     if status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable"):

@@ -63,6 +63,19 @@ class ClientTest(base.ShimTestCase):
                 self.client.update_cluster("u1", {})
             self.assertIn(payload["error"]["message"], str(ctx.exception))
 
+    def test_the_sidecars_message_is_the_whole_message(self):
+        cases = [
+            (422, "not_supported", "downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported", exception.NotSupported),
+            (404, "not_found", "no cluster u1 is managed here", exception.ClusterNotFound),
+            (409, "conflict", "cannot resize: 100% of the cluster is being deleted", exception.Conflict),
+            (422, "magnum_rule", "autoscaling: min_node_count 5% > node_count", exception.InvalidParameterValue),
+        ]
+        for status, code, message, expected in cases:
+            _Stub.answers.append((status, {"error": {"code": code, "message": message}}))
+            with self.assertRaises(expected) as ctx:
+                self.client.update_cluster("u1", {})
+            self.assertEqual(message, str(ctx.exception))
+
     def test_a_mutating_call_to_a_dead_sidecar_is_a_clear_error_at_once(self):
         dead = sidecar.Client(url="http://127.0.0.1:1", token="t" * 20)
         with self.assertRaises(sidecar.SidecarUnavailable) as ctx:

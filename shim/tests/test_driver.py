@@ -124,3 +124,30 @@ class MasterResizeTest(DriverTestCase):
         self.assertEqual((3, "default-master"), (body["node_count"], body["nodegroup"]))
         self.assertEqual(3, body["spec"]["cluster"]["master_count"])
         self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
+
+
+class UpgradeTest(DriverTestCase):
+    def test_a_refused_upgrade_leaves_the_cluster_as_it_was(self):
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        new_template = self.make_template()
+        self.sidecar.on("POST", "/v1/clusters/%s/actions/upgrade" % cluster.uuid, 422, {"error": {
+            "code": "not_supported", "message": "downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported"}})
+        with self.assertRaises(exception.NotSupported) as ctx:
+            cluster_conductor.Handler().cluster_upgrade(self.context, cluster, new_template, 1, cluster.default_ng_worker)
+        self.assertEqual("downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported", str(ctx.exception))
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual(("CREATE_COMPLETE", self.template.uuid), (cluster.status, cluster.cluster_template_id))
+        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+
+    def test_an_accepted_upgrade_moves_the_cluster_to_the_new_template(self):
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        new_template = self.make_template()
+        self.sidecar.on("POST", "/v1/clusters/%s/actions/upgrade" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 3})
+        cluster_conductor.Handler().cluster_upgrade(self.context, cluster, new_template, 1, cluster.default_ng_worker)
+        [(method, path, body)] = self.sidecar.requests
+        self.assertEqual(new_template.uuid, body["spec"]["cluster_template"]["uuid"])
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual(("UPDATE_IN_PROGRESS", new_template.uuid), (cluster.status, cluster.cluster_template_id))
+        self.assertEqual({"UPDATE_IN_PROGRESS"}, {ng.status for ng in cluster.nodegroups})
