@@ -68,6 +68,17 @@ describe('planRelease layering', () => {
     expect(() => planRelease(spec, parseConfig({}), { base: [], overlays: [] })).toThrow(InvalidInput);
   });
 
+  it.each(['K8s-Cluster-abc', 'k8s_cluster', '-k8s-abcdefghij23', 'k8s-', 'k8s.cluster', 'x'.repeat(54)])('refuses the release name %j: helm and Kubernetes would', (release) => {
+    const spec = specWith((s) => void (s.cluster.stack_id = release));
+    const run = () => planRelease(spec, parseConfig({}), { base: [], overlays: [] });
+    expect(run).toThrow(InvalidInput);
+    expect(run).toThrow(/cluster.stack_id .* must be a DNS label of at most 53 characters/);
+  });
+
+  it.each(['x'.repeat(53), 'abc--defghijklmnop', 'none-abcdefghij23'])('accepts the release name %j (magnum-capi-helm made such names)', (release) => {
+    expect(planRelease(specWith((s) => void (s.cluster.stack_id = release)), parseConfig({}), { base: [], overlays: [] }).release).toBe(release);
+  });
+
   it('names the release, namespace and chart', () => {
     const plan = planRelease(specWith(), parseConfig({ namespacePrefix: 'mcs', chart: { repo: '', name: '/charts/oc' } }), { base: [], overlays: [] });
     expect(plan).toMatchObject({
