@@ -4,7 +4,7 @@
  * them the same way, so its clusters are found too). Fed by one watch, so the
  * health monitor's per-minute calls cost no API request.
  */
-import { makeInformer, type KubeConfig, type V1Secret, CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, ListWatch, Watch, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import type { ClusterIndex, ClusterLocation } from '../driver/ports.js';
 import { LABEL_CAPI_CLUSTER, LABEL_CLUSTER_UUID, LABEL_PROJECT } from './labels.js';
 
@@ -48,26 +48,41 @@ export interface WatchedIndex extends ClusterIndex {
   synced(): boolean;
 }
 
-/** The index fed by a watch of labelled secrets in every namespace, restarted after errors. */
+/**
+ * The index fed by a watch of labelled secrets in every namespace, restarted
+ * after errors. Synced only once a list has succeeded and while no error has
+ * broken the watch since: client-node's ListWatch reports a failed list as an
+ * `error` event (its start() resolves all the same) and emits `connect`
+ * before it lists, so neither start() returning nor `connect` proves anything.
+ */
 export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) => void, retryMs = 2000): WatchedIndex {
   const index = new MemoryClusterIndex();
   const core = config.makeApiClient(CoreV1Api);
   const selector = LABEL_CLUSTER_UUID;
-  const informer = makeInformer<V1Secret>(
-    config,
-    '/api/v1/secrets',
-    () => core.listSecretForAllNamespaces({ labelSelector: selector }),
-    selector,
-  );
   let listed = false;
   let stopped = false;
   let healthy = false;
+  const watch = new Watch(config);
+  const open = watch.watch.bind(watch);
+  // Healthy again once a watch is established (a resume after an error does not list).
+  watch.watch = async (path, params, callback, done) => {
+    let failed = false;
+    const controller = await open(path, params, callback, (err: unknown) => {
+      if (err) failed = true;
+      done(err);
+    });
+    if (!failed && listed && !stopped) healthy = true;
+    return controller;
+  };
+  const list = async () => {
+    const result = await core.listSecretForAllNamespaces({ labelSelector: selector });
+    listed = true;
+    return result;
+  };
+  const informer = new ListWatch<V1Secret>('/api/v1/secrets', watch, list, false, selector);
   informer.on('add', (s) => index.put(s));
   informer.on('update', (s) => index.put(s));
   informer.on('delete', (s) => index.drop(s));
-  informer.on('connect', () => {
-    healthy = true;
-  });
   informer.on('error', (err) => {
     healthy = false;
     onError(err);
@@ -80,11 +95,10 @@ export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) =>
     async start() {
       stopped = false;
       await informer.start();
-      listed = true;
-      healthy = true;
     },
     async stop() {
       stopped = true;
+      healthy = false;
       await informer.stop();
     },
   };

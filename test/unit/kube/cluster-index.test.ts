@@ -1,6 +1,8 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { V1Secret } from '@kubernetes/client-node';
-import { MemoryClusterIndex, locationOf } from '../../../src/kube/cluster-index.js';
+import { KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { MemoryClusterIndex, locationOf, watchClusterIndex } from '../../../src/kube/cluster-index.js';
 
 function secret(name: string, namespace: string, labels: Record<string, string>): V1Secret {
   return { metadata: { name, namespace, labels } };
@@ -31,5 +33,68 @@ describe('cluster index', () => {
     index.drop(s);
     expect(index.lookup('u-1')).toBeUndefined();
     expect(index.lookup('u-2')?.release).toBe('b');
+  });
+});
+
+/** A management API that answers secret lists with `listStatus` and holds watches open. */
+async function fakeApi(listStatus: number, items: V1Secret[] = []) {
+  const open = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.searchParams.get('watch') === 'true') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      open.add(res);
+      return;
+    }
+    res.writeHead(listStatus, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(listStatus === 200 ? { kind: 'SecretList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items } : { kind: 'Status', code: listStatus, message: 'unavailable' }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return {
+    config,
+    close: async () => {
+      for (const res of open) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('watched cluster index', () => {
+  it('is not synced when its first list failed, and a failure does not throw from start', async () => {
+    const api = await fakeApi(503);
+    const errors: unknown[] = [];
+    const index = watchClusterIndex(api.config, (err) => errors.push(err), 60_000);
+    try {
+      await index.start();
+      expect(errors.length).toBeGreaterThan(0);
+      expect(index.synced()).toBe(false);
+      expect(index.all()).toEqual([]);
+    } finally {
+      await index.stop();
+      await api.close();
+    }
+  });
+
+  it('is synced once its list succeeded, with the clusters it listed', async () => {
+    const api = await fakeApi(200, [secret('demo-abcdefabcdef-cloud-credentials', 'magnum-p1', labels)]);
+    const index = watchClusterIndex(api.config, () => undefined, 60_000);
+    try {
+      await index.start();
+      expect(index.synced()).toBe(true);
+      expect(index.lookup('u-1')?.release).toBe('demo-abcdefabcdef');
+    } finally {
+      await index.stop();
+      await api.close();
+    }
   });
 });
