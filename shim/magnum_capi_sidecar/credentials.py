@@ -90,6 +90,26 @@ def delete(cluster, app_cred_id, user_id=None):
     return True
 
 
+def delete_others(cluster, keep_id, user_ids):
+    """Deletes every application credential Magnum made for this cluster,
+    owned by any of `user_ids`, except `keep_id`. Never raises."""
+    prefix = app_cred_prefix(cluster)
+    try:
+        kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
+        found = []
+        for user_id in sorted(u for u in user_ids if u):
+            if hasattr(kst_client, "application_credentials") and hasattr(kst_client.application_credentials, "list"):
+                listed = kst_client.application_credentials.list(user=user_id)
+            else:
+                listed = kst_client.application_credentials(user_id)
+            found += [(user_id, c.id) for c in listed if (c.name or "").startswith(prefix) and c.id != keep_id]
+    except Exception as e:
+        LOG.warning("previous application credentials of cluster %s not deleted: %s", cluster.uuid, e)
+        return
+    for user_id, cred_id in found:
+        delete(cluster, cred_id, user_id=user_id)
+
+
 def _pair(cert):
     key = x509.decrypt_key(cert.get_private_key(), cert.get_private_key_passphrase())
     return {"cert": encodeutils.safe_decode(cert.get_certificate()), "key": encodeutils.safe_decode(key)}

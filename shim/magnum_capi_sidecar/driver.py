@@ -14,6 +14,13 @@ from magnum_capi_sidecar import spec as spec_document
 LOG = logging.getLogger(__name__)
 
 
+def _refused(error):
+    """True when the sidecar answered with a refusal (4xx), which it gives
+    before it writes anything; False for 5xx, timeouts and the like."""
+    return isinstance(error, exception.MagnumException) and not isinstance(
+        error, (sidecar.SidecarError, sidecar.SidecarUnavailable))
+
+
 class Driver(driver.Driver):
     # Application credentials replace trusts; Magnum must not create one.
     needs_trust = False
@@ -123,9 +130,32 @@ class Driver(driver.Driver):
         return Monitor(context, cluster, self.client)
 
     def rotate_credential(self, context, cluster):
-        spec = self._spec(context, cluster)
-        spec["credentials"] = credentials.create(context, cluster)
-        self.client.rotate_credential(cluster.uuid, spec)
+        # The new credential is the rotating user's, and so becomes the
+        # cluster (as with magnum-capi-helm): the usual reason to rotate is
+        # that the owner is leaving.
+        old_user_id = cluster.user_id
+        new_user_id = context.user_id or old_user_id
+        creds = None
+        try:
+            cluster.user_id = new_user_id
+            spec = self._spec(context, cluster)
+            creds = credentials.create(context, cluster)
+            spec["credentials"] = creds
+            self.client.rotate_credential(cluster.uuid, spec)
+        except Exception as e:
+            cluster.user_id = old_user_id
+            if creds and _refused(e):
+                # The sidecar refused before writing anything: nothing uses it.
+                credentials.delete(cluster, creds["application_credential_id"], user_id=new_user_id)
+            elif creds:
+                LOG.warning("rotation of cluster %s failed with an unknown outcome; application "
+                            "credential %s kept, as the cluster may use it", cluster.uuid,
+                            creds["application_credential_id"])
+            raise
+        cluster.save()
+        # The cluster now holds only the new credential: the ones Magnum made
+        # for it before (for either user) would otherwise stay valid for ever.
+        credentials.delete_others(cluster, creds["application_credential_id"], {old_user_id, new_user_id})
 
     def rotate_ca_certificate(self, context, cluster):
         # Magnum saved the new certificate references already; reload them

@@ -151,3 +151,45 @@ class UpgradeTest(DriverTestCase):
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual(("UPDATE_IN_PROGRESS", new_template.uuid), (cluster.status, cluster.cluster_template_id))
         self.assertEqual({"UPDATE_IN_PROGRESS"}, {ng.status for ng in cluster.nodegroups})
+
+
+class RotateCredentialTest(DriverTestCase):
+    def setUp(self):
+        super(RotateCredentialTest, self).setUp()
+        self.cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        self.old = self.cloud._create_app_cred("u1", "magnum-%s-0a0b0c0d" % self.cluster.uuid, "")
+        self.unrelated = self.cloud._create_app_cred("u1", "my-own-credential", "")
+        self.path = "/v1/clusters/%s/actions/rotate-credential" % self.cluster.uuid
+        self.context.user_id = "u2"
+
+    def rotate(self):
+        try:
+            from magnum.conductor.handlers import credential_conductor
+        except ImportError:  # before Magnum 2025.2 no API reaches the driver's rotate_credential
+            from magnum.drivers.common import driver as magnum_driver
+            return magnum_driver.Driver.get_driver_for_cluster(self.context, self.cluster).rotate_credential(self.context, self.cluster)
+        return credential_conductor.Handler().credential_rotate(self.context, self.cluster)
+
+    def test_the_previous_credential_goes_once_the_new_one_is_applied(self):
+        self.sidecar.on("POST", self.path, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 4})
+        self.rotate()
+        [(method, path, body)] = self.sidecar.requests
+        new_id = body["credentials"]["application_credential_id"]
+        self.assertEqual({new_id, self.unrelated.id}, set(self.cloud.app_creds))
+        self.assertEqual("u2", self.cloud.app_creds[new_id].user_id)
+        # The credential is the rotating user's: so is the cluster, as with magnum-capi-helm.
+        self.assertEqual("u2", body["cluster"]["user_id"])
+        self.assertEqual("u2", objects.Cluster.get_by_uuid(self.context, self.cluster.uuid).user_id)
+
+    def test_a_refused_rotation_takes_back_the_new_credential(self):
+        self.sidecar.on("POST", self.path, 409, {"error": {"code": "conflict", "message": "cannot rotate the credential: the cluster is being deleted"}})
+        self.assertRaises(exception.Conflict, self.rotate)
+        self.assertEqual({self.old.id, self.unrelated.id}, set(self.cloud.app_creds))
+        self.assertEqual("u1", objects.Cluster.get_by_uuid(self.context, self.cluster.uuid).user_id)
+
+    def test_an_unknown_outcome_keeps_both_credentials(self):
+        # helm failed after the sidecar wrote the new credential's secret: either may be in use.
+        self.sidecar.on("POST", self.path, 502, {"error": {"code": "helm_failed", "message": "helm upgrade exit 1"}})
+        self.assertRaises(exception.MagnumException, self.rotate)
+        self.assertEqual(3, len(self.cloud.app_creds))
+        self.assertIn(self.old.id, self.cloud.app_creds)
