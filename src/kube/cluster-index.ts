@@ -83,10 +83,17 @@ export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) =>
   informer.on('add', (s) => index.put(s));
   informer.on('update', (s) => index.put(s));
   informer.on('delete', (s) => index.drop(s));
+  // A pending retry must not outlive stop(): ListWatch.start() would revive a stopped informer.
+  let retry: NodeJS.Timeout | undefined;
   informer.on('error', (err) => {
     healthy = false;
     onError(err);
-    if (!stopped) setTimeout(() => void informer.start().catch(onError), retryMs).unref();
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!stopped) void informer.start().catch(onError);
+    }, retryMs);
+    retry.unref();
   });
   return {
     lookup: (uuid) => index.lookup(uuid),
@@ -99,6 +106,8 @@ export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) =>
     async stop() {
       stopped = true;
       healthy = false;
+      clearTimeout(retry);
+      retry = undefined;
       await informer.stop();
     },
   };

@@ -39,7 +39,9 @@ describe('cluster index', () => {
 /** A management API that answers secret lists with `listStatus` and holds watches open. */
 async function fakeApi(listStatus: number, items: V1Secret[] = []) {
   const open = new Set<ServerResponse>();
+  const requests = { count: 0 };
   const server = createServer((req, res) => {
+    requests.count++;
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.searchParams.get('watch') === 'true') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -61,6 +63,7 @@ async function fakeApi(listStatus: number, items: V1Secret[] = []) {
   });
   return {
     config,
+    requests,
     close: async () => {
       for (const res of open) res.end();
       server.closeAllConnections();
@@ -92,6 +95,23 @@ describe('watched cluster index', () => {
       await index.start();
       expect(index.synced()).toBe(true);
       expect(index.lookup('u-1')?.release).toBe('demo-abcdefabcdef');
+    } finally {
+      await index.stop();
+      await api.close();
+    }
+  });
+
+  it('retries a failed list, and stops retrying once stopped', async () => {
+    const api = await fakeApi(503);
+    const index = watchClusterIndex(api.config, () => undefined, 20);
+    try {
+      await index.start();
+      await new Promise((r) => setTimeout(r, 150));
+      expect(api.requests.count).toBeGreaterThan(1);
+      await index.stop();
+      const atStop = api.requests.count;
+      await new Promise((r) => setTimeout(r, 150));
+      expect(api.requests.count).toBe(atStop);
     } finally {
       await index.stop();
       await api.close();
