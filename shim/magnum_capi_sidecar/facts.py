@@ -7,7 +7,10 @@ methods the client has, never by Magnum's version number."""
 from magnum.api import attr_validator
 from magnum.common import clients
 from magnum.common import neutron
+from oslo_log import log as logging
 from oslo_utils import uuidutils
+
+LOG = logging.getLogger(__name__)
 
 
 def _image_property(image, name):
@@ -60,15 +63,27 @@ def _network_id(context, network):
     return neutron.get_network(context, network, source="name", target="id", external=False)
 
 
+def _node_group_images(osc, template, nodegroups):
+    # Node groups keep the image they were created with; after an upgrade the
+    # old image may be gone from Glance. The render uses the template's image,
+    # so a node group's own image is a fact worth sending, not worth failing for.
+    images = {}
+    for ident in sorted({ng.image_id for ng in nodegroups if ng.image_id and ng.image_id != template.image_id}):
+        try:
+            images[ident] = _image(osc, ident)
+        except Exception as e:
+            LOG.warning("image %s of a node group not resolved: %s", ident, e)
+    return images
+
+
 def resolve(context, cluster, template, nodegroups):
     """Everything `resolved` holds in the spec document, for a render."""
     osc = clients.OpenStackClients(context)
     flavor_ids = {cluster.master_flavor_id, cluster.flavor_id}
     flavor_ids.update(ng.flavor_id for ng in nodegroups)
-    image_ids = {ng.image_id for ng in nodegroups if ng.image_id and ng.image_id != template.image_id}
     return {
         "image": _image(osc, template.image_id),
-        "images": {i: _image(osc, i) for i in sorted(image_ids)},
+        "images": _node_group_images(osc, template, nodegroups),
         "flavors": {f: _flavor(osc, f) for f in sorted(x for x in flavor_ids if x)},
         "external_network_id": neutron.get_external_network_id(context, template.external_network_id)
         if template.external_network_id else None,

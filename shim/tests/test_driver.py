@@ -193,3 +193,21 @@ class RotateCredentialTest(DriverTestCase):
         self.assertRaises(exception.MagnumException, self.rotate)
         self.assertEqual(3, len(self.cloud.app_creds))
         self.assertIn(self.old.id, self.cloud.app_creds)
+
+
+class NodeGroupImageTest(DriverTestCase):
+    def test_a_node_groups_image_gone_from_glance_does_not_block_a_resize(self):
+        # Node groups keep the image they were created with; after an upgrade
+        # operators delete the old image. The render uses the template's.
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        old_image = "0b0b0b0b-0000-4000-8000-00000000dead"
+        self.cloud.add_image("7c7c7c7c-0000-4000-8000-000000000007", "kept", "v1.31.4")
+        for ng in cluster.nodegroups:
+            ng.image_id = old_image if ng.role == "master" else "7c7c7c7c-0000-4000-8000-000000000007"
+            ng.save()
+        self.sidecar.on("POST", "/v1/clusters/%s/actions/resize" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
+        cluster_conductor.Handler().cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
+        [(method, path, body)] = self.sidecar.requests
+        self.assertEqual(["7c7c7c7c-0000-4000-8000-000000000007"], list(body["spec"]["resolved"]["images"]))
+        self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
