@@ -1,10 +1,12 @@
 """The cluster's OpenStack credentials: an application credential created as
 the requesting user, and the CA key pairs Magnum generated for the cluster."""
+import re
 import secrets
 
 import yaml
 from magnum.common import clients
 from magnum.common import context as magnum_context
+from magnum.common import utils as magnum_utils
 from magnum.common.x509 import operations as x509
 from magnum.conductor.handlers.common import cert_manager
 from magnum.conf import CONF
@@ -12,6 +14,9 @@ from oslo_log import log as logging
 from oslo_utils import encodeutils
 
 LOG = logging.getLogger(__name__)
+
+
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
 
 
 def app_cred_prefix(cluster):
@@ -53,11 +58,16 @@ def create(context, cluster):
 
 
 def _openstack_ca():
-    path = CONF.drivers.openstack_ca_file
-    if path:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    return None
+    # The CA bundle Cluster API's OpenStack provider and the cluster's cloud
+    # integrations verify Keystone with. Their images trust no CA of their own,
+    # so without Magnum's openstack_ca_file send the public roots (certifi's).
+    ca = magnum_utils.get_openstack_ca()
+    if not ca:
+        import certifi  # requests depends on it: always there
+        with open(certifi.where(), encoding="utf-8") as f:
+            # The certificates only, without certifi's comments: a third smaller.
+            ca = "\n".join(_PEM.findall(f.read())) + "\n"
+    return ca
 
 
 def delete(cluster, app_cred_id, user_id=None):

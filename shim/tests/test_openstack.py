@@ -50,6 +50,24 @@ class CredentialsTest(base.ShimTestCase):
         self.assertEqual({"auth_url": "https://keystone.example.test/v3", "application_credential_id": cred.id,
                           "application_credential_secret": cred.secret}, auth)
 
+    def test_the_cacert_is_magnums_openstack_ca_file(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".pem") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+            f.flush()
+            self.config(openstack_ca_file=f.name, group="drivers")
+            self.assertEqual("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                             credentials.create(self.context, self.cluster)["cacert"])
+
+    def test_without_one_the_cacert_is_the_public_roots(self):
+        # Cluster API's OpenStack provider trusts no CA of its own (as magnum-capi-helm notes).
+        self.config(openstack_ca_file="", group="drivers")
+        cacert = credentials.create(self.context, self.cluster)["cacert"]
+        self.assertGreater(cacert.count("-----BEGIN CERTIFICATE-----"), 50)
+        self.assertNotIn("#", cacert)
+        # Well inside the sidecar's limit for credentials.cacert (256 KiB).
+        self.assertLess(len(cacert), 200000)
+
     def test_deleted_only_when_magnum_made_it_for_this_cluster(self):
         creds = credentials.create(self.context, self.cluster)
         other = self.cloud._create_app_cred("u1", "my-own-credential", "")
