@@ -20,11 +20,14 @@ class SidecarError(exception.MagnumException):
 
 
 def _read_token(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                return line
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    return line
+    except OSError as e:
+        raise SidecarUnavailable(reason="cannot read the token file %s: %s" % (path, e.strerror or e))
     raise SidecarUnavailable(reason="no token in %s" % path)
 
 

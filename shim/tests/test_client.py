@@ -82,6 +82,13 @@ class ClientTest(base.ShimTestCase):
             dead.create_cluster({})
         self.assertIn("unreachable", str(ctx.exception))
 
+    def test_an_unreadable_token_file_is_a_clear_magnum_error(self):
+        self.config(token_file="/nonexistent/capi-sidecar-token", group="capi_sidecar")
+        client = sidecar.Client(url=self.client.url)
+        with self.assertRaises(sidecar.SidecarUnavailable) as ctx:
+            client.update_cluster("u1", {})
+        self.assertIn("/nonexistent/capi-sidecar-token", str(ctx.exception))
+
     def test_status_calls_retry_connection_errors(self):
         calls = []
         real = self.client.session.request
