@@ -26,3 +26,14 @@ class DriverLookupTest(base.ShimTestCase):
         self.assertEqual({"url", "token_file", "ca_file", "timeout", "status_timeout", "status_retries"}, {o.name for o in opts})
         # Synchronous RPCs time out after 60 s: our HTTP timeout stays below it.
         self.assertLess(cfg.CONF.capi_sidecar.timeout, 60)
+
+    def test_options_reach_oslo_config_generator_through_the_entry_point(self):
+        from oslo_config import generator
+        [(namespace, [(group, opts)])] = generator._list_opts(["magnum_capi_sidecar"])
+        self.assertEqual(("magnum_capi_sidecar", "capi_sidecar"), (namespace, getattr(group, "name", group)))
+        self.assertIn("url", {o.name for o in opts})
+
+    def test_instantiating_is_cheap_and_touches_nothing(self):
+        # Magnum instantiates every driver at discovery, also on the API nodes.
+        d = driver.Driver()
+        self.assertIsNone(d._client)
