@@ -67,6 +67,19 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** Cinder volume type used for the default storage class; else the first Cinder lists. */
   defaultVolumeType: z.string().min(1).optional(),
+  /**
+   * `allowedTopologies` of every Cinder storage class (magnum-capi-helm's
+   * `csi_cinder_allowed_topologies`), in Kubernetes' own shape so the chart can pass it through.
+   */
+  csiCinderAllowedTopologies: z
+    .array(
+      z.strictObject({
+        matchLabelExpressions: z
+          .array(z.strictObject({ key: z.string().min(1), values: z.array(z.string().min(1)).min(1) }))
+          .min(1),
+      }),
+    )
+    .default([]),
   /** Operator values files layered above the generated values, in order. */
   valuesOverlays: z.array(z.string().min(1)).default([]),
   status: z
@@ -97,6 +110,18 @@ export class ConfigError extends Error {
 const PREFIX = 'MCS_';
 /** Records whose keys are data (label names), not schema fields. */
 const RECORD_KEYS = new Set(['labelDefaults']);
+/** Structured settings a variable gives as JSON; text that is not JSON is left for the schema to refuse by name. */
+const JSON_KEYS = new Set(['csiCinderAllowedTopologies']);
+
+function envValue(name: string, value: string): unknown {
+  if (name === 'valuesOverlays') return value.split(',').filter(Boolean);
+  if (!JSON_KEYS.has(name)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
 
 function camel(s: string): string {
   return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -105,7 +130,7 @@ function camel(s: string): string {
 /**
  * `MCS_CHART__DEFAULT_VERSION=0.26.0` sets `chart.defaultVersion`; `__` nests and
  * `_` joins words. Keys of a record such as `MCS_LABEL_DEFAULTS__monitoring_enabled`
- * are kept as written. A list takes a comma-separated value.
+ * are kept as written. A list takes a comma-separated value; a structured setting, JSON.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -117,7 +142,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
       const parent = i > 0 ? camel(parts[i - 1]!) : '';
       const name = RECORD_KEYS.has(parent) ? parts[i]! : camel(parts[i]!);
       if (i === parts.length - 1) {
-        node[name] = name === 'valuesOverlays' ? value.split(',').filter(Boolean) : value;
+        node[name] = envValue(name, value);
       } else {
         node = (node[name] ??= {}) as Record<string, unknown>;
       }

@@ -25,7 +25,8 @@ export function storageClassValues({ spec, site, labels }: RenderContext): Value
     volumeBindingMode: labels.oneOf('csi_cinder_volume_binding_mode', ['WaitForFirstConsumer', 'Immediate'] as const, 'WaitForFirstConsumer'),
     availabilityZone: labels.str('csi_cinder_availability_zone', 'nova')!,
     fstype: labels.plainWord('csi_cinder_fstype', /^[a-z0-9]{1,16}$/, 'a filesystem type such as ext4 or xfs', 'ext4'),
-    allowedTopologies: null,
+    // null lets the chart leave the field out: volumes may then be placed anywhere.
+    allowedTopologies: site.csiCinderAllowedTopologies.length > 0 ? site.csiCinderAllowedTopologies : null,
     enabled: true,
   };
   const used = new Set<string>();

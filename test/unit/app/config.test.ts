@@ -80,8 +80,17 @@ describe('configuration', () => {
     ['invalid YAML', () => loadConfig({ MCS_CONFIG: tempFile('bad.yaml', 'listen: [\n') }), /not valid YAML/],
     ['a YAML list', () => loadConfig({ MCS_CONFIG: tempFile('list.yaml', '- a\n') }), /must hold a YAML mapping/],
     ['an unknown key in the file', () => loadConfig({ MCS_CONFIG: tempFile('k.yaml', 'chart:\n  versoin: 1\n') }), /chart: Unrecognized key: "versoin"/],
+    // magnum-capi-helm took a list of strings here; the chart needs Kubernetes' topology shape.
+    ['topologies as plain strings', () => loadConfig({ MCS_CONFIG: tempFile('t.yaml', 'csiCinderAllowedTopologies: [az1]\n') }), /^csiCinderAllowedTopologies\.0: /],
+    ['a topology expression without values', () => loadConfig({ MCS_CONFIG: tempFile('t2.yaml', 'csiCinderAllowedTopologies:\n- matchLabelExpressions: [{key: zone, values: []}]\n') }), /csiCinderAllowedTopologies\.0\.matchLabelExpressions\.0\.values: /],
   ])('reports %s', (_name, fn, pattern) => {
     expect(problemsOf(fn).join('\n')).toMatch(pattern);
+  });
+
+  it('takes allowed topologies from a variable as JSON, and names the setting when it is not', () => {
+    const zones = [{ matchLabelExpressions: [{ key: 'topology.cinder.csi.openstack.org/zone', values: ['az1'] }] }];
+    expect(loadConfig({ MCS_CSI_CINDER_ALLOWED_TOPOLOGIES: JSON.stringify(zones) }).csiCinderAllowedTopologies).toEqual(zones);
+    expect(problemsOf(() => loadConfig({ MCS_CSI_CINDER_ALLOWED_TOPOLOGIES: 'az1,az2' }))).toEqual([expect.stringMatching(/^csiCinderAllowedTopologies: /)]);
   });
 
   it('maps MCS_ variables to nested camelCase keys and ignores others', () => {

@@ -308,6 +308,19 @@ describe('storage classes', () => {
     expect([csi.defaultStorageClass.name, ...csi.additionalStorageClasses.map((c) => c.name)]).toEqual(['ssd', 'ssd-2', 'ssd-3']);
   });
 
+  it('allowed topologies: none by default (null, so the chart omits them), else the site\'s on every class', () => {
+    const classes = (site = {}) => {
+      const csi = at(render(specWith((s) => void (s.resolved.volume_types = ['ssd', 'hdd'])), site), 'addons.openstack.csiCinder') as {
+        defaultStorageClass: { allowedTopologies: unknown };
+        additionalStorageClasses: { allowedTopologies: unknown }[];
+      };
+      return [csi.defaultStorageClass.allowedTopologies, ...csi.additionalStorageClasses.map((c) => c.allowedTopologies)];
+    };
+    expect(classes()).toEqual([null, null]);
+    const zones = [{ matchLabelExpressions: [{ key: 'topology.cinder.csi.openstack.org/zone', values: ['az1', 'az2'] }] }];
+    expect(classes({ csiCinderAllowedTopologies: zones })).toEqual([zones, zones]);
+  });
+
   it('no Cinder types: the chart keeps its own storage class', () => {
     expect(at(render(specWith((s) => void (s.resolved.volume_types = []))), 'addons.openstack.csiCinder')).toBeUndefined();
   });
