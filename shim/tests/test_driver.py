@@ -211,3 +211,37 @@ class NodeGroupImageTest(DriverTestCase):
         [(method, path, body)] = self.sidecar.requests
         self.assertEqual(["7c7c7c7c-0000-4000-8000-000000000007"], list(body["spec"]["resolved"]["images"]))
         self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
+
+
+class NodeGroupDeleteTest(DriverTestCase):
+    def test_delete_saves_the_status_and_the_sync_destroys_the_row(self):
+        from magnum.conductor.handlers import nodegroup_conductor
+        import uuid
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        extra = objects.NodeGroup(self.context, uuid=str(uuid.uuid4()), name="extra", cluster_id=cluster.uuid,
+                                  project_id=base.PROJECT, role="worker", node_count=1, min_node_count=0,
+                                  flavor_id="m1.medium", image_id=cluster.cluster_template.image_id,
+                                  is_default=False, status="CREATE_COMPLETE", labels={})
+        extra.create()
+        path = "/v1/clusters/%s/nodegroups/extra" % cluster.uuid
+        self.sidecar.on("DELETE", path, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 5})
+        nodegroup_conductor.Handler().nodegroup_delete(self.context, cluster, objects.NodeGroup.get(self.context, cluster.uuid, extra.uuid))
+        # The conductor saves nothing on success: the driver must have.
+        self.assertEqual("DELETE_IN_PROGRESS", objects.NodeGroup.get(self.context, cluster.uuid, "extra").status)
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200, self.status_answer("UPDATE_COMPLETE", deleted=["extra"], nodegroups=[
+            {"name": "default-master", "status": "CREATE_COMPLETE", "status_reason": None},
+            {"name": "default-worker", "status": "CREATE_COMPLETE", "status_reason": None}]))
+        cluster = self.sync(cluster)
+        self.assertEqual("UPDATE_COMPLETE", cluster.status)
+        self.assertEqual(["default-master", "default-worker"], sorted(ng.name for ng in cluster.nodegroups))
+
+
+class HealthTest(DriverTestCase):
+    def test_magnums_health_job_writes_the_sidecars_answer(self):
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        self.sidecar.on("GET", "/v1/clusters/%s/health" % cluster.uuid, 200, {
+            "health_status": "UNHEALTHY", "health_status_reason": {"default-worker": "1 of 2 machines ready"}})
+        job = periodic.ClusterHealthUpdateJob(self.context, cluster)
+        self.assertRaises(loopingcall.LoopingCallDone, job.update_health_status)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual(("UNHEALTHY", {"default-worker": "1 of 2 machines ready"}), (cluster.health_status, cluster.health_status_reason))
