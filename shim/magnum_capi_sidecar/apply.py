@@ -1,4 +1,5 @@
 """Writing the sidecar's status answer back onto Magnum's objects."""
+from magnum.common import exception
 from magnum.objects import fields
 
 
@@ -28,7 +29,10 @@ def status_answer(cluster, answer):
     for name in answer.get("deleted_nodegroups", []):
         ng = by_name.get(name)
         if ng is not None and not ng.is_default:
-            ng.destroy()
+            try:
+                ng.destroy()
+            except exception.NodeGroupNotFound:
+                pass  # another conductor's sync of the same cluster was first
 
     c = answer["cluster"]
     changed = _set(cluster, "status", c.get("status"))

@@ -245,3 +245,25 @@ class HealthTest(DriverTestCase):
         self.assertRaises(loopingcall.LoopingCallDone, job.update_health_status)
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual(("UNHEALTHY", {"default-worker": "1 of 2 machines ready"}), (cluster.health_status, cluster.health_status_reason))
+
+
+class ConcurrentSyncTest(DriverTestCase):
+    def test_a_group_another_conductor_destroyed_first_is_no_error(self):
+        # Several conductors may sync the same cluster at once; both see the
+        # group in their listing, one destroys it first.
+        import uuid
+        from unittest import mock
+        cluster = self.make_cluster(self.template, status="UPDATE_IN_PROGRESS", stack_id="c-abcdefghijkl")
+        objects.NodeGroup(self.context, uuid=str(uuid.uuid4()), name="extra", cluster_id=cluster.uuid,
+                          project_id=base.PROJECT, role="worker", node_count=1, min_node_count=0,
+                          flavor_id="m1.medium", is_default=False, status="DELETE_IN_PROGRESS", labels={}).create()
+        self.sidecar.on("POST", "/v1/clusters/%s/status" % cluster.uuid, 200, self.status_answer("UPDATE_COMPLETE", deleted=["extra"]))
+        real_destroy = objects.NodeGroup.destroy
+
+        def destroyed_by_the_other_conductor(ng):
+            real_destroy(ng)
+            raise exception.NodeGroupNotFound(nodegroup=ng.uuid)
+
+        with mock.patch.object(objects.NodeGroup, "destroy", destroyed_by_the_other_conductor):
+            cluster = self.sync(cluster)
+        self.assertEqual("UPDATE_COMPLETE", cluster.status)
