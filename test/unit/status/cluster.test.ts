@@ -203,6 +203,38 @@ describe('node groups', () => {
     expect(out.response.nodegroups.find((n) => n.name === 'gpu')?.status).toBe('DELETE_IN_PROGRESS');
   });
 
+  it.each<[string, Spec, ClusterObjects, { cluster: ClusterStatus; reason?: RegExp; groups: Record<string, ClusterStatus | 'deleted'>; coe?: string; counts?: Record<string, number> }]>([
+    // [transition, Magnum's statuses before, what Cluster API shows, what the call answers]
+    ['resize: the group reaches its new count', spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'UPDATE_COMPLETE' } }),
+      readyObjects({ machineDeployments: [mdAs('default-worker', 4, { phase: 'Running', replicas: 4, updatedReplicas: 4, readyReplicas: 4, conditions: [cond('Ready')] })] }),
+      { cluster: 'UPDATE_COMPLETE', groups: { 'default-master': 'UPDATE_COMPLETE', 'default-worker': 'UPDATE_COMPLETE' }, counts: { 'default-worker': 4 } }],
+    ['upgrade: control plane and workers rolled to the new version', spec('UPDATE_IN_PROGRESS', {}, { coe_version: 'v1.31.4' }),
+      readyObjects({ controlPlane: observed(kcp({ replicas: 3, version: 'v1.32.1' }), 2, 2), machineDeployments: [observed(md('default-worker'), 3, 3)] }),
+      { cluster: 'UPDATE_COMPLETE', groups: { 'default-master': 'UPDATE_COMPLETE', 'default-worker': 'UPDATE_COMPLETE' }, coe: 'v1.32.1' }],
+    ['upgrade: coe_version stays at the oldest control-plane version while rolling', spec('UPDATE_IN_PROGRESS', {}, { coe_version: 'v1.31.4' }),
+      readyObjects({ controlPlane: kcp({ replicas: 3, updated: 1, version: 'v1.31.4' }) }),
+      { cluster: 'UPDATE_IN_PROGRESS', reason: /control plane: 3\/3 machines ready/, groups: { 'default-master': 'UPDATE_IN_PROGRESS', 'default-worker': 'UPDATE_COMPLETE' }, coe: 'v1.31.4' }],
+    ['node-group create fails: the group fails, the cluster completes naming it (as Python)', spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'CREATE_COMPLETE' } }, {}, [gpu('CREATE_IN_PROGRESS')]),
+      readyObjects({ machineDeployments: [md('default-worker'), md('gpu', 'Failed', 1, [cond('Ready', 'False', { message: 'flavor gpu.large not found' })])] }),
+      { cluster: 'UPDATE_COMPLETE', reason: /node group gpu: Ready \(flavor gpu.large not found\)/, groups: { 'default-master': 'CREATE_COMPLETE', 'default-worker': 'CREATE_COMPLETE', gpu: 'CREATE_FAILED' } }],
+    ['recovery: a timed-out create whose groups failed with it completes with them', spec('CREATE_FAILED', {}, { status_reason: 'timed out after 60 minutes without progress' }),
+      readyObjects(),
+      { cluster: 'CREATE_COMPLETE', groups: { 'default-master': 'CREATE_COMPLETE', 'default-worker': 'CREATE_COMPLETE' } }],
+    ['delete: a non-default group whose resources are gone is reported while the Cluster is still being torn down', spec('DELETE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]),
+      readyObjects(),
+      { cluster: 'DELETE_IN_PROGRESS', reason: /deleting/, groups: { 'default-master': 'DELETE_IN_PROGRESS', 'default-worker': 'DELETE_IN_PROGRESS', gpu: 'deleted' } }],
+  ])('%s', (_name, s, objects, want) => {
+    const out = run(s, objects);
+    expect(out.response.cluster.status).toBe(want.cluster);
+    if (want.reason) expect(out.response.cluster.status_reason).toMatch(want.reason);
+    if (want.coe) expect(out.response.cluster.coe_version).toBe(want.coe);
+    for (const [name, status] of Object.entries(want.groups)) {
+      if (status === 'deleted') expect(out.response.deleted_nodegroups).toContain(name);
+      else expect(out.response.nodegroups.find((n) => n.name === name)?.status).toBe(status);
+    }
+    for (const [name, n] of Object.entries(want.counts ?? {})) expect(out.response.nodegroups.find((g) => g.name === name)?.node_count).toBe(n);
+  });
+
   it('a default group is never reported for destruction: Magnum removes it with the cluster', () => {
     const out = run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, false);
     expect(out.response.deleted_nodegroups).toEqual([]);
