@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { startLocalCluster } from './devcluster/index.js';
+import { LOCAL_CLUSTER_BUILD, startLocalCluster } from './devcluster/index.js';
 import { PROJECT_ROOT } from './planner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createEngine } from './engine.js';
@@ -28,6 +28,10 @@ function fail(code: number, error: { code: string; message: string; field?: stri
 
 /** Without a kubeconfig the service runs for development: a local cluster and a generated token. */
 async function developmentDefaults(config: Config, logger: Logger): Promise<{ kubeconfig: string; tokensFile: string; stop: () => Promise<void> }> {
+  // An installed copy (the container image, a package) carries no build script for a local cluster.
+  if (!existsSync(join(PROJECT_ROOT, LOCAL_CLUSTER_BUILD))) {
+    throw new ConfigError(['kubeconfig: required (set MCS_KUBECONFIG or kubeconfig); only a source checkout can start a local development cluster']);
+  }
   const dev = config.devDataDir ?? join(PROJECT_ROOT, '.dev');
   logger.warn({ dataDir: dev }, 'no kubeconfig configured: starting a local management cluster (development only)');
   const local = await startLocalCluster({ dataDir: join(dev, 'cluster'), log: (msg) => logger.info(msg) });

@@ -36,8 +36,11 @@ export interface Binaries {
 
 type Log = (msg: string) => void;
 
+/** The script that builds the local cluster's binaries, relative to the project root. */
+export const LOCAL_CLUSTER_BUILD = 'scripts/mgmt-cluster/build.sh';
+
 export async function buildBinaries(log: Log = () => {}): Promise<Binaries> {
-  const child = execa('bash', [join(ROOT, 'scripts/mgmt-cluster/build.sh')], { stderr: 'pipe', stdout: 'pipe' });
+  const child = execa('bash', [join(ROOT, LOCAL_CLUSTER_BUILD)], { stderr: 'pipe', stdout: 'pipe' });
   child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
   const { stdout } = await child;
   const last = stdout.trim().split('\n').at(-1) ?? '';

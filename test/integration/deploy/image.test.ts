@@ -228,6 +228,14 @@ describe('the runtime stage, rebuilt in a temporary directory', () => {
     await stop(child);
   });
 
+  it('without a kubeconfig the image refuses to start, naming the setting, rather than trying a development cluster', async () => {
+    const env = containerEnv({ MCS_CONFIG: join(ROOT, 'deploy/image-config.yaml') });
+    delete env.MCS_KUBECONFIG;
+    const r = await execa('node', ['dist/cli.js', 'serve'], { cwd: app, env, extendEnv: false, reject: false, timeout: 20_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/kubeconfig: required/);
+  });
+
   it('fails, saying why, when the configuration is invalid', async () => {
     const r = await healthcheck(containerEnv({ MCS_LISTEN: 'not-an-address' }));
     expect(r.exitCode).toBe(1);
