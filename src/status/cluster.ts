@@ -57,10 +57,16 @@ function opOf(status: string | null | undefined): Op | 'DELETE' | null {
   return (m?.[1] as Op | 'DELETE' | undefined) ?? null;
 }
 
-/** A node group's new Magnum status, or 'deleted' when its resources are gone. */
-function nextGroupStatus(current: ClusterStatus | null | undefined, view: GroupView): ClusterStatus | 'deleted' | null | undefined {
+/**
+ * A node group's new Magnum status, or 'deleted' when its resources are gone.
+ * Gone needs the Cluster in the cache: without it there is no evidence about
+ * this release at all (an empty cache must not destroy Magnum's rows), and
+ * magnum-capi-helm too reads node groups only once it found the Cluster. A
+ * cluster being deleted loses every row at DELETE_COMPLETE anyway.
+ */
+function nextGroupStatus(current: ClusterStatus | null | undefined, view: GroupView, clusterSeen: boolean): ClusterStatus | 'deleted' | null | undefined {
   const op = opOf(current);
-  if (op === 'DELETE') return view.state === 'Absent' ? 'deleted' : current;
+  if (op === 'DELETE') return view.state === 'Absent' && clusterSeen ? 'deleted' : current;
   if (op === null) return current;
   // As the Python driver: from any CREATE_/UPDATE_ status, so a failed group that turns ready recovers.
   if (view.state === 'Ready') return `${op}_COMPLETE`;
@@ -154,7 +160,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
   const nodegroups: StatusResponse['nodegroups'] = [];
   const deleted: string[] = [];
   for (const [g, view] of views) {
-    const next = nextGroupStatus(g.status, view);
+    const next = nextGroupStatus(g.status, view, capi !== undefined);
     if (next === 'deleted') {
       // Magnum removes default groups with the cluster; we destroy only the others.
       if (!g.is_default) deleted.push(g.name);

@@ -223,6 +223,14 @@ describe('node groups', () => {
     ['delete: a non-default group whose resources are gone is reported while the Cluster is still being torn down', spec('DELETE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]),
       readyObjects(),
       { cluster: 'DELETE_IN_PROGRESS', reason: /deleting/, groups: { 'default-master': 'DELETE_IN_PROGRESS', 'default-worker': 'DELETE_IN_PROGRESS', gpu: 'deleted' } }],
+    // Without the Cluster in the cache there is no evidence about this release at all (as Python, which reads node groups only
+    // when it found the Cluster): nothing is reported gone; DELETE_COMPLETE, after a fresh read, removes every row.
+    ['delete: with no Cluster in the cache no group is reported gone', spec('DELETE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]),
+      NO_OBJECTS,
+      { cluster: 'DELETE_IN_PROGRESS', reason: /confirming the Cluster is gone/, groups: { gpu: 'DELETE_IN_PROGRESS' } }],
+    ['node-group delete: an empty cache never reports the group gone', spec('UPDATE_IN_PROGRESS', {}, {}, [gpu('DELETE_IN_PROGRESS')]),
+      NO_OBJECTS,
+      { cluster: 'UPDATE_IN_PROGRESS', groups: { gpu: 'DELETE_IN_PROGRESS' } }],
   ])('%s', (_name, s, objects, want) => {
     const out = run(s, objects);
     expect(out.response.cluster.status).toBe(want.cluster);
