@@ -86,7 +86,12 @@ export function isTrue(obj: CapiObject | undefined, type: string): boolean {
   return condition(obj, type)?.status === 'True';
 }
 
-/** Conditions that are not True, as `Type (Reason: message)`, for reasons shown to users. */
+/**
+ * Conditions that are not True, as `Type (Reason: message)`, for reasons
+ * shown to users; named as the object reports them (on a v1beta2 object
+ * without its v1beta1 block, `Available` for `Ready`), so the reason matches
+ * what `kubectl describe` shows.
+ */
 export function unmet(obj: CapiObject | undefined, types: readonly string[]): string[] {
   return types
     .filter((t) => !isTrue(obj, t))
@@ -94,7 +99,7 @@ export function unmet(obj: CapiObject | undefined, types: readonly string[]): st
       const c = condition(obj, t);
       if (!c) return `${t} (not reported yet)`;
       const detail = [c.reason, c.message].filter(Boolean).join(': ');
-      return detail ? `${t} (${detail})` : t;
+      return detail ? `${c.type} (${detail})` : c.type;
     });
 }
 

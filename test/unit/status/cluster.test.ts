@@ -319,6 +319,13 @@ describe('v1beta2 objects (CAPI 1.11+)', () => {
     expect(out.response.cluster).toMatchObject({ status: 'CREATE_COMPLETE', coe_version: 'v1.32.1' });
   });
 
+  it('a reason names the condition as CAPI reports it (ControlPlaneAvailable, not the v1beta1 ControlPlaneReady)', () => {
+    const v2cluster = v1beta2(cluster([cond('InfrastructureReady'), cond('ControlPlaneAvailable', 'False', { reason: 'NotAvailable', message: 'no API server healthy' }), cond('Available', 'False')]));
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ cluster: v2cluster }));
+    expect(out.response.cluster.status).toBe('CREATE_IN_PROGRESS');
+    expect(out.response.cluster.status_reason).toBe('waiting on ControlPlaneAvailable (NotAvailable: no API server healthy), Available');
+  });
+
   it('a v1beta2 control plane with an unhealthy etcd is not ready', () => {
     const v2kcp = kcp();
     v2kcp.apiVersion = 'controlplane.cluster.x-k8s.io/v1beta2';
