@@ -93,7 +93,7 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
   if (phase === MD_PHASE.Failed) {
     return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...counts, addresses };
   }
-  // Every other phase (ScalingUp, ScalingDown, Unknown, one we have never seen) is Pending, never Failed.
+  // Running but not settled, and every other phase (ScalingUp, ScalingDown, Unknown, one we have never seen), is Pending, never Failed.
   const behind = unobservedGeneration(md);
   const waiting = behind !== undefined ? `MachineDeployment has not yet observed generation ${behind}` : null;
   const detail = failure ?? waiting ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));

@@ -69,13 +69,13 @@ export const MAGNUM = {
   CREATE_IN_PROGRESS: 'CREATE_IN_PROGRESS',
   /** The cluster came up: conditions ready, no group in progress, every addon Deployed. */
   CREATE_COMPLETE: 'CREATE_COMPLETE',
-  /** An addon failed, or the create timed out. Final: only a new operation moves it. */
+  /** An addon failed, or the create timed out. Moves only to CREATE_COMPLETE, once everything turns ready. */
   CREATE_FAILED: 'CREATE_FAILED',
   /** Resize, upgrade, node-group change in progress. */
   UPDATE_IN_PROGRESS: 'UPDATE_IN_PROGRESS',
   /** The update settled. */
   UPDATE_COMPLETE: 'UPDATE_COMPLETE',
-  /** An addon failed, or the update timed out. */
+  /** An addon failed, or the update timed out. Moves only to UPDATE_COMPLETE, once everything turns ready. */
   UPDATE_FAILED: 'UPDATE_FAILED',
   /** Helm uninstalled the release; Cluster API is tearing the cluster down. */
   DELETE_IN_PROGRESS: 'DELETE_IN_PROGRESS',
