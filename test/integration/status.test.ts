@@ -57,9 +57,13 @@ describe('status from the watch cache', () => {
     const live = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
     const resized = await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 3, nodegroup: 'default-worker' } });
     expect(resized.statusCode).toBe(202);
+    const worker = (answer: { nodegroups: { name: string; node_count?: number; status: string }[] }) => answer.nodegroups.find((n) => n.name === 'default-worker');
+    // The API server bumped the MachineDeployment's generation; its status (Running, 2 of 2) describes the old spec.
+    await expect.poll(async () => worker(await status(live))?.node_count).toBe(3);
+    expect((await status(live)).cluster.status).toBe('UPDATE_IN_PROGRESS');
     await play.workersRunning('default-worker', 3);
-    await expect.poll(async () => (await status(live)).nodegroups.find((n: { name: string }) => n.name === 'default-worker')?.node_count).toBe(3);
-    expect((await status(live)).cluster.status).toBe('UPDATE_COMPLETE');
+    await expect.poll(async () => (await status(live)).cluster.status).toBe('UPDATE_COMPLETE');
+    expect(worker(await status(live))?.status).toBe('UPDATE_COMPLETE');
 
     // Delete: helm uninstalls; Cluster API would finish the teardown; secrets go at DELETE_COMPLETE.
     const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');

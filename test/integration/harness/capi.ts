@@ -20,13 +20,13 @@ export function capiPlayer(kubeconfig: string, namespace: string, release: strin
       await k.setStatus('Cluster', namespace, release, { phase: 'Provisioned', conditions: ['InfrastructureReady', 'ControlPlaneReady', 'Ready'].map(ok) });
     },
     async controlPlaneReady(replicas = 1, version = 'v1.31.4') {
-      await k.setStatus('KubeadmControlPlane', namespace, `${release}-control-plane`, {
+      await k.setObservedStatus('KubeadmControlPlane', namespace, `${release}-control-plane`, {
         replicas, updatedReplicas: replicas, readyReplicas: replicas, version,
         conditions: ['MachinesReady', 'Ready', 'EtcdClusterHealthy', 'ControlPlaneComponentsHealthy'].map(ok),
       });
     },
     async workersRunning(group: string, replicas: number) {
-      await k.setStatus('MachineDeployment', namespace, `${release}-${group}`, { phase: 'Running', replicas, readyReplicas: replicas, conditions: [ok('Ready')] });
+      await k.setObservedStatus('MachineDeployment', namespace, `${release}-${group}`, { phase: 'Running', replicas, updatedReplicas: replicas, readyReplicas: replicas, conditions: [ok('Ready')] });
     },
     async addonsDeployed() {
       for (const a of await k.list('HelmRelease', namespace)) {

@@ -54,6 +54,12 @@ export function kube(kubeconfig: string) {
       const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
       await custom.replaceNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body: { ...current, status } });
     },
+    /** As a controller writes status: for the spec it has seen, so observedGeneration is the object's generation. */
+    async setObservedStatus(kind: Kind, namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
+      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
+      const body = { ...current, status: { ...status, observedGeneration: current.metadata.generation } };
+      await custom.replaceNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body });
+    },
     async patchSpec(kind: Kind, namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
       const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
       await custom.replaceNamespacedCustomObject({ ...kinds[kind], namespace, name, body: { ...current, spec: { ...current.spec, ...spec } } });
