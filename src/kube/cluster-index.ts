@@ -87,8 +87,10 @@ export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) =>
   let retry: NodeJS.Timeout | undefined;
   informer.on('error', (err) => {
     healthy = false;
+    // stop() aborts the watch; that is no error to report.
+    if (stopped) return;
     onError(err);
-    if (stopped || retry) return;
+    if (retry) return;
     retry = setTimeout(() => {
       retry = undefined;
       if (!stopped) void informer.start().catch(onError);

@@ -101,6 +101,21 @@ describe('watched cluster index', () => {
     }
   });
 
+  it('reports no error when stop() ends its watch', async () => {
+    const api = await fakeApi(200, [secret('demo-abcdefabcdef-cloud-credentials', 'magnum-p1', labels)]);
+    const errors: unknown[] = [];
+    const index = watchClusterIndex(api.config, (err) => errors.push(err), 60_000);
+    try {
+      await index.start();
+      await expect.poll(() => api.requests.count).toBeGreaterThanOrEqual(2); // the list, then the watch
+      await index.stop();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('retries a failed list', async () => {
     const api = await fakeApi(503);
     const index = watchClusterIndex(api.config, () => undefined, 20);
