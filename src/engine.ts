@@ -78,7 +78,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     prepareChart: async (plan) => {
       await chartCache.archive(plan.chart);
     },
-    markNodesForRemoval: (ref, group, nodes) => markMachinesForRemoval(kube, ref, group, nodes),
+    markNodesForRemoval: (ref, group, nodes) => markMachinesForRemoval(kube, ref, group, nodes, config.status.capiVersion),
   });
 
   new Gauge({

@@ -41,7 +41,9 @@ export async function markMachinesForRemoval(
   ref: { namespace: string; release: string },
   nodegroup: string,
   nodes: string[],
+  capiVersion: 'v1beta1' | 'v1beta2' = 'v1beta1',
 ): Promise<number> {
+  const apiVersion = `cluster.x-k8s.io/${capiVersion}`;
   const selector = [
     `capi.stackhpc.com/cluster=${ref.release}`,
     'capi.stackhpc.com/component=worker',
@@ -49,7 +51,7 @@ export async function markMachinesForRemoval(
   ].join(',');
   let machines: MachineLike[];
   try {
-    const list = await k.objects.list<MachineLike>('cluster.x-k8s.io/v1beta1', 'Machine', ref.namespace, undefined, undefined, undefined, undefined, selector);
+    const list = await k.objects.list<MachineLike>(apiVersion, 'Machine', ref.namespace, undefined, undefined, undefined, undefined, selector);
     machines = list.items;
   } catch (err) {
     throw managementError(err, `list machines of ${ref.namespace}/${ref.release} node group ${nodegroup}`);
@@ -57,7 +59,7 @@ export async function markMachinesForRemoval(
   const chosen = selectMachines(machines, nodes);
   for (const m of chosen) {
     const patch = {
-      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      apiVersion,
       kind: 'Machine',
       metadata: { name: m.metadata!.name!, namespace: ref.namespace, annotations: { [DELETE_MACHINE_ANNOTATION]: 'yes' } },
     };
