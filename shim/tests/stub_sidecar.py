@@ -10,6 +10,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length)) if length else None
         stub = self.server.stub
         stub.requests.append((self.command, self.path, body))
+        stub.authorizations.append(self.headers.get("authorization"))
         status, payload = stub.answer(self.command, self.path, body)
         data = json.dumps(payload).encode()
         self.send_response(status)
@@ -26,11 +27,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 class StubSidecar(object):
     """`answers` maps (method, path) to a list of (status, payload), consumed in order;
-    `requests` records (method, path, body)."""
+    `requests` records (method, path, body) and `authorizations` each request's
+    Authorization header."""
 
     def __init__(self):
         self.answers = {}
         self.requests = []
+        self.authorizations = []
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.stub = self
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -1,51 +1,30 @@
 """The shim against a stand-in sidecar over real HTTP: what it sends, how it
 maps the sidecar's errors to Magnum's exceptions, and its retries."""
-import http.server
-import json
-import threading
-
 from magnum.common import exception
 
 from magnum_capi_sidecar import client as sidecar
 from tests import base
+from tests.stub_sidecar import StubSidecar
 
-
-class _Stub(http.server.BaseHTTPRequestHandler):
-    answers = []
-    requests = []
-
-    def _handle(self):
-        length = int(self.headers.get("content-length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        self.requests.append((self.command, self.path, self.headers.get("authorization"), body))
-        status, payload = self.answers.pop(0)
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _handle
-
-    def log_message(self, *args):
-        pass
+UPDATE = ("PUT", "/v1/clusters/u1")
 
 
 class ClientTest(base.ShimTestCase):
     def setUp(self):
         super(ClientTest, self).setUp()
-        _Stub.answers, _Stub.requests = [], []
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.addCleanup(self.server.shutdown)
-        self.client = sidecar.Client(url="http://127.0.0.1:%d" % self.server.server_port, token="t" * 20)
+        self.stub = StubSidecar()
+        self.addCleanup(self.stub.stop)
+        self.client = sidecar.Client(url=self.stub.url, token="t" * 20)
+
+    def answer(self, route, status, payload):
+        """The one answer `route` (method, path) gives until set again."""
+        self.stub.answers[route] = [(status, payload)]
 
     def test_sends_the_token_and_the_body(self):
-        _Stub.answers.append((202, {"stack_id": "s", "namespace": "n", "revision": 2}))
+        self.answer(("POST", "/v1/clusters/u1/actions/resize"), 202, {"stack_id": "s", "namespace": "n", "revision": 2})
         self.client.resize_cluster("u1", {"cluster": {}}, 3, ["srv-1"], "default-worker")
-        method, path, auth, body = _Stub.requests[0]
-        self.assertEqual(("POST", "/v1/clusters/u1/actions/resize", "Bearer " + "t" * 20), (method, path, auth))
+        method, path, body = self.stub.requests[0]
+        self.assertEqual(("POST", "/v1/clusters/u1/actions/resize", "Bearer " + "t" * 20), (method, path, self.stub.authorizations[0]))
         self.assertEqual({"spec": {"cluster": {}}, "node_count": 3, "nodes_to_remove": ["srv-1"], "nodegroup": "default-worker"}, body)
 
     def test_maps_errors_to_magnum_exceptions_with_the_sidecars_message(self):
@@ -58,7 +37,7 @@ class ClientTest(base.ShimTestCase):
             (503, {"error": {"code": "management_cluster_unavailable", "message": "connection refused"}}, sidecar.SidecarUnavailable),
         ]
         for status, payload, expected in cases:
-            _Stub.answers.append((status, payload))
+            self.answer(UPDATE, status, payload)
             with self.assertRaises(expected) as ctx:
                 self.client.update_cluster("u1", {})
             self.assertIn(payload["error"]["message"], str(ctx.exception))
@@ -71,7 +50,7 @@ class ClientTest(base.ShimTestCase):
             (422, "magnum_rule", "autoscaling: min_node_count 5% > node_count", exception.InvalidParameterValue),
         ]
         for status, code, message, expected in cases:
-            _Stub.answers.append((status, {"error": {"code": code, "message": message}}))
+            self.answer(UPDATE, status, {"error": {"code": code, "message": message}})
             with self.assertRaises(expected) as ctx:
                 self.client.update_cluster("u1", {})
             self.assertEqual(message, str(ctx.exception))
@@ -101,6 +80,6 @@ class ClientTest(base.ShimTestCase):
             return real(*args, **kwargs)
 
         self.client.session.request = flaky
-        _Stub.answers.append((200, {"cluster": {"status": "CREATE_COMPLETE"}, "nodegroups": [], "deleted_nodegroups": []}))
+        self.answer(("POST", "/v1/clusters/u1/status"), 200, {"cluster": {"status": "CREATE_COMPLETE"}, "nodegroups": [], "deleted_nodegroups": []})
         self.assertEqual("CREATE_COMPLETE", self.client.cluster_status("u1", {})["cluster"]["status"])
         self.assertEqual(3, len(calls))
