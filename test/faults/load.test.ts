@@ -14,6 +14,8 @@ const CLUSTERS = 50;
 const CONCURRENCY = 4;
 const POLL_ROUNDS = 3;
 
+const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
+
 describe('load', () => {
   let cluster: Awaited<ReturnType<typeof ownCluster>>;
   let svc: Awaited<ReturnType<typeof startService>>;
@@ -40,6 +42,10 @@ describe('load', () => {
     expect(queue.maxRunning).toBeLessThanOrEqual(CONCURRENCY);
     expect(queue.maxRunning).toBeGreaterThan(1);
 
+    // Lag of each phase on its own: helm processes start during the creates; the polls are what Magnum repeats.
+    const createLag = { p99: lag.percentile(99), max: lag.max };
+    lag.reset();
+
     const live = specs.map((s, i) => withStack(s, created[i]!.json().stack_id, 'CREATE_IN_PROGRESS'));
     const before = { ...svc.engine.cache.requests };
     const t1 = performance.now();
@@ -60,8 +66,10 @@ describe('load', () => {
       status_calls: CLUSTERS * POLL_ROUNDS,
       status_mean_ms: Number(pollMs.toFixed(2)),
       kube_requests_during_status: kubeRequests,
-      event_loop_lag_p99_ms: Number((lag.percentile(99) / 1e6).toFixed(1)),
-      event_loop_lag_max_ms: Number((lag.max / 1e6).toFixed(1)),
+      create_event_loop_lag_p99_ms: ms(createLag.p99),
+      create_event_loop_lag_max_ms: ms(createLag.max),
+      status_event_loop_lag_p99_ms: ms(lag.percentile(99)),
+      status_event_loop_lag_max_ms: ms(lag.max),
     };
     console.log(`load figures ${JSON.stringify(figures)}`);
   }, 300_000);
