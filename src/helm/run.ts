@@ -19,6 +19,24 @@ export interface RunOptions {
   onSpawn?: (pid: number | undefined) => void;
 }
 
+/**
+ * Variables of the sidecar's own environment that would send helm somewhere
+ * other than the management cluster the watches read, or change where it keeps
+ * releases: another kubeconfig, context, API server, token or impersonated
+ * user, another storage driver, another namespace. HELM_DEBUG goes too: its
+ * output lands in error messages. Helm's config, cache and data directories
+ * (HELM_*_HOME, HELM_REPOSITORY_*, HELM_REGISTRY_CONFIG), HOME, PATH and the
+ * proxy variables stay.
+ */
+const FOREIGN = /^(KUBECONFIG|HELM_KUBE[A-Z_]*|HELM_DRIVER[A-Z_]*|HELM_NAMESPACE|HELM_DEBUG)$/;
+
+/** The environment helm runs with: the sidecar's, without the variables that would retarget it. */
+export function helmEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && !FOREIGN.test(name)) out[name] = value;
+  return out;
+}
+
 /** helm refused because another operation holds the release: retrying later can succeed. */
 export class HelmReleaseLocked extends HelmFailed {}
 
@@ -32,8 +50,9 @@ export async function runHelm(args: string[], opts: RunOptions): Promise<string>
     shell: false,
     stripFinalNewline: true,
     timeout: opts.timeoutMs,
-    // helm's own config and cache stay where HOME says; nothing else leaks in.
-    extendEnv: true,
+    // Only `--kubeconfig` (or, without one, the pod's service account) says which cluster helm talks to.
+    extendEnv: false,
+    env: helmEnvironment(),
   });
   opts.onSpawn?.(child.pid);
   const result = await child;

@@ -64,6 +64,31 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     expect(await helm.uninstall(ref)).toEqual({ existed: false });
   });
 
+  it('talks to the configured cluster and stores releases as secrets, whatever HELM_* or KUBECONFIG the sidecar runs with', async () => {
+    const foreign = {
+      KUBECONFIG: '/nonexistent/kubeconfig',
+      HELM_KUBECONTEXT: 'another-cluster',
+      HELM_KUBEAPISERVER: 'https://127.0.0.1:1',
+      HELM_DRIVER: 'configmap',
+      HELM_NAMESPACE: 'kube-system',
+    };
+    const saved = Object.fromEntries(Object.keys(foreign).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, foreign);
+    const ref = { release: 'env-abcdefghij23', namespace: ns };
+    try {
+      expect(await helm.upgradeInstall({ ...ref, chart: CHART, values: VALUES })).toMatchObject({ revision: 1, status: 'deployed' });
+      expect(await k.get('Cluster', ns, ref.release)).not.toBeNull();
+      // The default (secret) driver, where `helm list` of an operator finds it.
+      expect((await k.secrets(ns)).map((s) => s.name)).toContain(`sh.helm.release.v1.${ref.release}.v1`);
+      expect(await helm.uninstall(ref)).toEqual({ existed: true });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('recovers a release a killed helm left pending, before the next operation', async () => {
     const ref = { release: 'stuck-abcdefghij23', namespace: ns };
     const manager = createReleaseManager(helm, 2);
