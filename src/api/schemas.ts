@@ -54,6 +54,17 @@ export const Accepted = z.object({
 });
 export type Accepted = z.infer<typeof Accepted>;
 
+/**
+ * rotate_credential's answer also names the credential the cluster used until
+ * now, read under the cluster's lock before the new one was applied: the one
+ * the shim may delete. Deleting by name pattern instead could revoke the
+ * credential an overlapping rotation has just put in place.
+ */
+export const RotationAccepted = Accepted.extend({
+  replaced_application_credential_id: z.string().nullable(),
+});
+export type RotationAccepted = z.infer<typeof RotationAccepted>;
+
 export const NodeGroupStatusUpdate = z.object({
   name: z.string(),
   status: ClusterStatus,

@@ -161,7 +161,10 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(spec, async () => {
         requireRelease(spec, 'rotate the credential');
         if (!spec.credentials) throw new InvalidInput('rotate_credential needs the new credentials', 'credentials');
-        return converge(liveSpec(spec), { secrets: true });
+        const replaced = await secrets.readApplicationCredentialId(refOf(spec));
+        const accepted = await converge(liveSpec(spec), { secrets: true });
+        const isNew = replaced === spec.credentials.application_credential_id;
+        return { ...accepted, replaced_application_credential_id: isNew ? null : replaced };
       }),
 
     clusterStatus: async (spec): Promise<StatusResponse> => {

@@ -10,6 +10,7 @@ import type {
   NodeGroupCreateRequest,
   RenderResponse,
   ResizeRequest,
+  RotationAccepted,
   StatusResponse,
   UpgradeRequest,
 } from '../api/schemas.js';
@@ -24,7 +25,7 @@ export interface Driver {
   createNodeGroup(request: NodeGroupCreateRequest): Promise<Accepted>;
   updateNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
   deleteNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
-  rotateCredential(spec: Spec): Promise<Accepted>;
+  rotateCredential(spec: Spec): Promise<RotationAccepted>;
   clusterStatus(spec: Spec): Promise<StatusResponse>;
   clusterHealth(uuid: string): Promise<HealthResponse>;
   listClusters(): Promise<ClusterSummary[]>;

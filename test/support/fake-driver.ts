@@ -17,7 +17,8 @@ export function recordingDriver(): RecordingDriver {
   const accepted = async (method: string, args: unknown[]) => {
     calls.push({ method, args });
     if (driver.gate) await driver.gate;
-    return { stack_id: 'k8s-cluster-abcdefabcdef', namespace: 'magnum-project', revision: 1 };
+    const answer = { stack_id: 'k8s-cluster-abcdefabcdef', namespace: 'magnum-project', revision: 1 };
+    return method === 'rotateCredential' ? { ...answer, replaced_application_credential_id: 'ac-old' } : answer;
   };
   const mutating = ['createCluster', 'updateCluster', 'resizeCluster', 'upgradeCluster', 'deleteCluster',
     'createNodeGroup', 'updateNodeGroup', 'deleteNodeGroup', 'rotateCredential'] as const;

@@ -1,6 +1,6 @@
 /** Cluster actions: resize_cluster, upgrade_cluster, rotate_credential. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Accepted, ClusterParams, ResizeRequest, UpgradeRequest } from '../../api/schemas.js';
+import { Accepted, ClusterParams, ResizeRequest, RotationAccepted, UpgradeRequest } from '../../api/schemas.js';
 import { Spec } from '../../magnum/spec.js';
 import type { Driver } from '../../driver/types.js';
 import { assertNodeGroup, assertSameCluster, mutatingErrors, security } from './common.js';
@@ -43,7 +43,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (ap
       security,
       params: ClusterParams,
       body: Spec,
-      response: { 202: Accepted, ...mutatingErrors },
+      response: { 202: RotationAccepted, ...mutatingErrors },
     },
   }, async (request, reply) => {
     assertSameCluster(request.params.uuid, request.body);

@@ -90,6 +90,17 @@ describe('operations on an existing release', () => {
     expect(events).toEqual([]);
   });
 
+  it('rotate reads the credential in use before applying the new one, and names it as replaced', async () => {
+    const { driver, events, state } = setup();
+    state.appCredId = 'ac-old';
+    const rotating = existing({ credentials: { clouds_yaml: 'clouds: {}', cacert: null, application_credential_id: 'ac-new' } });
+    await expect(driver.rotateCredential(rotating)).resolves.toMatchObject({ stack_id: RELEASE, replaced_application_credential_id: 'ac-old' });
+    expect(events.indexOf('read app cred')).toBeLessThan(events.indexOf(`secrets ${RELEASE} +credentials`));
+    // A repeated rotation with the same credential replaces nothing: the shim must not delete what is in use.
+    state.appCredId = 'ac-new';
+    await expect(driver.rotateCredential(rotating)).resolves.toMatchObject({ replaced_application_credential_id: null });
+  });
+
   it('update without credentials runs helm only', async () => {
     const { driver, events } = setup();
     await driver.updateCluster(existing());
