@@ -29,7 +29,7 @@ const PLAIN_WHAT = 'a plain name (letters, digits, spaces and . _ / -; not a num
  * number, date, boolean or null: unquoted, they reach Kubernetes as a
  * non-string and the object is refused.
  */
-const YAML_TYPED = /^(?:[0-9][0-9._eE-]*|0x[0-9a-f_]+|y|n|yes|no|true|false|on|off|null)$/i;
+const YAML_TYPED = /^(?:[0-9][0-9_.eE-]*|0x[0-9a-f_]+|0b[01_]+|0o[0-7_]+|y|n|yes|no|true|false|on|off|null)$/i;
 
 /**
  * Node's own address parsers, not a hand-written pattern: a hex word such as

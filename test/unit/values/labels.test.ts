@@ -234,6 +234,9 @@ describe('names the chart writes unquoted', () => {
     '2.5',
     '2024-01-01',
     '0x1F',
+    '0b101',
+    '0o17',
+    '1_000',
   ];
   const safe = ['nova', 'az-1', 'Fast NVMe', '__DEFAULT__', 'ceph/ssd', 'tier.1', '1a'];
 
