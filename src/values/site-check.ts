@@ -12,8 +12,15 @@ import { toChartValues } from './index.js';
 
 const FLAVOR = 'site-check';
 
+/**
+ * Template labels of each probe. Some labels are read only when another one
+ * asks for them (the etcd volume's type and zone only with an etcd size), so
+ * each default is also rendered beside a template that turns those on.
+ */
+const PROBE_TEMPLATES: Record<string, string>[] = [{}, { etcd_blockdevice_size: '1' }];
+
 /** Valid under the site's own limits, so only the label under test can be refused. */
-function probeSpec(site: Config): Spec {
+function probeSpec(site: Config, templateLabels: Record<string, string>): Spec {
   const volumeTypes = site.defaultVolumeType ? [site.defaultVolumeType] : ['__DEFAULT__'];
   return Spec.parse({
     cluster: {
@@ -28,7 +35,7 @@ function probeSpec(site: Config): Spec {
       master_count: 1,
       node_count: 1,
     },
-    cluster_template: { uuid: '00000000-0000-4000-8000-000000000001', name: 'site-check', labels: {}, image_id: 'site-check' },
+    cluster_template: { uuid: '00000000-0000-4000-8000-000000000001', name: 'site-check', labels: templateLabels, image_id: 'site-check' },
     nodegroups: [
       { uuid: '00000000-0000-4000-8000-000000000002', name: 'default-master', role: 'master', node_count: 1, is_default: true, labels: {} },
       { uuid: '00000000-0000-4000-8000-000000000003', name: 'default-worker', role: 'worker', node_count: 1, is_default: true, labels: {} },
@@ -48,15 +55,21 @@ function probeSpec(site: Config): Spec {
  * well-formed but break a rule for some clusters (a minimum node count above a
  * small cluster's size) are not errors of the site: each cluster is judged on its own.
  */
+function labelRefusal(render: () => unknown): string | undefined {
+  try {
+    render();
+    return undefined;
+  } catch (err) {
+    return err instanceof InvalidLabel ? err.message : undefined;
+  }
+}
+
 export function checkLabelDefaults(site: Config): void {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(site.labelDefaults)) {
     const alone: Config = { ...site, labelDefaults: { [name]: value } };
-    try {
-      toChartValues(probeSpec(alone), alone);
-    } catch (err) {
-      if (err instanceof InvalidLabel) problems.push(`labelDefaults.${name}: ${err.message}`);
-    }
+    const refusal = PROBE_TEMPLATES.map((labels) => labelRefusal(() => toChartValues(probeSpec(alone, labels), alone))).find(Boolean);
+    if (refusal) problems.push(`labelDefaults.${name}: ${refusal}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

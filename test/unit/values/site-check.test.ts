@@ -34,6 +34,15 @@ describe('site label defaults are checked at start-up', () => {
     ]);
   });
 
+  it.each([
+    ['etcd_blockdevice_type', 'bogus'],
+    ['etcd_blockdevice_volume_type', '{{ 7 * 7 }}'],
+    ['etcd_volume_type', 'yes'],
+    ['etcd_blockdevice_volume_az', 'yes'],
+  ])('%s=%s, read only beside an etcd size, is caught too', (name, value) => {
+    expect(problems({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^labelDefaults\\.${name}: label ${name}: expected `))]);
+  });
+
   it('defaults are probed one at a time, so coupled rules are left to each cluster', () => {
     // Together these refuse a 1-node cluster, but suit clusters of 3 or more: not a site error.
     expect(problems({ auto_scaling_enabled: 'true', min_node_count: '3' })).toEqual([]);
