@@ -110,20 +110,27 @@ export function toMagnumStatus(
 }
 
 /**
- * The operation timed out: the groups it was still waiting for fail with it.
- * Magnum polls only clusters in progress, so a group left CREATE_/UPDATE_
- * IN_PROGRESS under a FAILED cluster would stay so; failed, it recovers like
- * any failed group once Cluster API gets it ready. A group being deleted
- * keeps DELETE_IN_PROGRESS: it is removed whenever its resources are gone.
+ * The operation failed (timed out, or an addon failed): the groups it was
+ * still waiting for fail with it. Magnum polls only clusters in progress, so
+ * a group left CREATE_/UPDATE_IN_PROGRESS under a FAILED cluster would stay
+ * so; failed, it recovers like any failed group once Cluster API gets it
+ * ready. A group being deleted keeps DELETE_IN_PROGRESS: it is removed
+ * whenever its resources are gone.
  */
-function failTimedOutGroups(nodegroups: StatusResponse['nodegroups'], minutes: number): void {
+function failPendingGroups(nodegroups: StatusResponse['nodegroups'], why: (lastSeen: string) => string): void {
   for (const g of nodegroups) {
     const op = opOf(g.status);
     if ((op === 'CREATE' || op === 'UPDATE') && g.status === `${op}_IN_PROGRESS`) {
       g.status = `${op}_FAILED`;
-      g.status_reason = `timed out after ${minutes} minutes without progress; last seen: ${g.status_reason ?? 'the node group was not ready'}`;
+      g.status_reason = why(g.status_reason ?? 'the node group was not ready');
     }
   }
+}
+
+/** What a failed operation tells the groups it leaves behind. */
+function pendingGroupReason(progress: Progress, minutes: number | undefined): (lastSeen: string) => string {
+  if (progress.state === 'Failed') return (lastSeen) => `the cluster failed (${progress.reason}); last seen: ${lastSeen}`;
+  return (lastSeen) => `timed out after ${minutes} minutes without progress; last seen: ${lastSeen}`;
 }
 
 /**
@@ -196,9 +203,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
-    if (deadline && status.endsWith('_FAILED') && (progress.state === 'Absent' || progress.state === 'Provisioning')) {
-      failTimedOutGroups(nodegroups, deadline.minutes);
-    }
+    if (status === `${op}_FAILED`) failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
     if (progress.state === 'Ready') {

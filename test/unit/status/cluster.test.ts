@@ -197,6 +197,17 @@ describe('node groups', () => {
     expect(by('gpu')).toMatchObject({ status: 'CREATE_FAILED', status_reason: expect.stringMatching(/timed out .*node group gpu: 0\/1 machines ready/) });
   });
 
+  it('a failed addon fails the groups still in progress too, naming why', () => {
+    const out = run(
+      spec('CREATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'CREATE_IN_PROGRESS' } }),
+      readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 2)], addons: [addon('cni-calico', 'Failed')] }),
+    );
+    expect(out.response.cluster.status).toBe('CREATE_FAILED');
+    const by = (name: string) => out.response.nodegroups.find((n) => n.name === name);
+    expect(by('default-master')?.status).toBe('CREATE_COMPLETE');
+    expect(by('default-worker')).toMatchObject({ status: 'CREATE_FAILED', status_reason: expect.stringMatching(/^the cluster failed \(.*cni-calico.*\); last seen: node group default-worker: 0\/2 machines ready/) });
+  });
+
   it('a group being deleted is not failed by a timeout: it is still removed once its Machines are gone', () => {
     const out = run(spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }, [gpu('DELETE_IN_PROGRESS')]), readyObjects({ machines: [machine('gpu', '10.0.0.9')] }));
     expect(out.response.cluster.status).toBe('UPDATE_FAILED');
