@@ -73,7 +73,7 @@ export class LabelReader {
    * built-in default.
    */
   raw(name: string): string | undefined {
-    return setIn([this.cluster, this.template, this.site], name);
+    return this.first([name])?.[1];
   }
 
   /**
