@@ -5,10 +5,15 @@
  *
  * A pull is bounded by a timeout (helm pull has none of its own: a repository
  * that stops answering would otherwise hang every operation on that chart).
+ * An archive is handed out only once helm has loaded it: helm pull saves
+ * whatever a 200 answer carried (a proxy's error page, say), and an archive
+ * left on disk by an earlier process may be broken; either is removed and
+ * pulled again rather than failing every operation on that chart for good.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HelmFailed } from '../errors.js';
 import { pullArgs } from './args.js';
 import { runHelm } from './run.js';
 import type { ChartRef } from './types.js';
@@ -41,6 +46,11 @@ export class ChartCache {
   async archive(chart: ChartRef): Promise<string | undefined> {
     if (!chart.repo) return undefined;
     const key = this.keyOf(chart);
+    return this.shared(key, chart);
+  }
+
+  /** The one pull (or check of the archive on disk) for this key that callers share. */
+  private shared(key: string, chart: ChartRef): Promise<string> {
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(chart, join(this.dir, key));
@@ -53,12 +63,36 @@ export class ChartCache {
 
   private async fetch(chart: ChartRef, dest: string): Promise<string> {
     await mkdir(dest, { recursive: true });
-    const existing = (await readdir(dest)).find((f) => f.endsWith('.tgz'));
-    if (existing) return join(dest, existing);
+    for (const file of await archivesIn(dest)) {
+      const path = join(dest, file);
+      if ((await this.problemWith(path)) === undefined) return path;
+      await rm(path, { force: true });
+    }
     this.pulls++;
     await runHelm(pullArgs(chart, dest), { binary: this.binary, timeoutMs: this.timeoutMs });
-    const pulled = (await readdir(dest)).find((f) => f.endsWith('.tgz'));
-    if (!pulled) throw new Error(`helm pull left no archive in ${dest}`);
-    return join(dest, pulled);
+    const pulled = (await archivesIn(dest))[0];
+    if (!pulled) throw new HelmFailed(`helm pull of chart ${chart.name} ${chart.version} left no archive`);
+    const path = join(dest, pulled);
+    const problem = await this.problemWith(path);
+    if (problem !== undefined) {
+      await rm(path, { force: true });
+      throw new HelmFailed(`chart ${chart.name} ${chart.version}: the repository answered with something that is not a chart archive (${problem})`);
+    }
+    return path;
   }
+
+  /** Why helm cannot load this archive, or undefined when it can. */
+  private async problemWith(path: string): Promise<string | undefined> {
+    try {
+      await runHelm(['show', 'chart', path], { binary: this.binary, timeoutMs: this.timeoutMs });
+      return undefined;
+    } catch (err) {
+      if (err instanceof HelmFailed) return err.message;
+      throw err;
+    }
+  }
+}
+
+async function archivesIn(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.tgz')).sort();
 }

@@ -6,7 +6,7 @@
  */
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,4 +105,32 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
     const path = await cache.archive(chart());
     expect(await isChart(path!)).toBe(true);
   }, 30_000);
+
+  it('refuses an answer that is not a chart and keeps nothing of it: the next operation pulls again', async () => {
+    repo.set('not-a-chart');
+    const dir = cacheDir();
+    const cache = new ChartCache(dir, binary);
+    const bad = cache.archive(chart());
+    await expect(bad).rejects.toBeInstanceOf(HelmFailed);
+    await expect(bad).rejects.toThrow(/openstack-cluster 0\.27\.0-test: the repository answered with something that is not a chart archive/);
+    const [key] = await readdir(dir);
+    expect(await readdir(join(dir, key!))).toEqual([]);
+    repo.set('chart');
+    const path = await cache.archive(chart());
+    expect(await isChart(path!)).toBe(true);
+    expect(cache.pulls).toBe(2);
+  });
+
+  it('pulls again over an archive an earlier process left broken on disk', async () => {
+    repo.set('chart');
+    const dir = cacheDir();
+    const first = await new ChartCache(dir, binary).archive(chart());
+    // Cut short, as a full disk or a copy interrupted leaves it.
+    await writeFile(first!, (await readFile(first!)).subarray(0, 200));
+    expect(await isChart(first!)).toBe(false);
+    const restarted = new ChartCache(dir, binary);
+    const path = await restarted.archive(chart());
+    expect(await isChart(path!)).toBe(true);
+    expect(restarted.pulls).toBe(1);
+  });
 });
