@@ -9,9 +9,11 @@
  * whatever a 200 answer carried (a proxy's error page, say), and an archive
  * left on disk by an earlier process may be broken; either is removed and
  * pulled again rather than failing every operation on that chart for good.
+ * An archive removed from disk since (a tmp cleaner, an operator) is pulled
+ * again too.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HelmFailed } from '../errors.js';
 import { pullArgs } from './args.js';
@@ -46,6 +48,11 @@ export class ChartCache {
   async archive(chart: ChartRef): Promise<string | undefined> {
     if (!chart.repo) return undefined;
     const key = this.keyOf(chart);
+    const pending = this.shared(key, chart);
+    const path = await pending;
+    if (await isFile(path)) return path;
+    // Gone from disk since it was pulled: forget it and pull again.
+    if (this.inFlight.get(key) === pending) this.inFlight.delete(key);
     return this.shared(key, chart);
   }
 
@@ -95,4 +102,12 @@ export class ChartCache {
 
 async function archivesIn(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.tgz')).sort();
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -133,4 +133,14 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
     expect(await isChart(path!)).toBe(true);
     expect(restarted.pulls).toBe(1);
   });
+
+  it('pulls again when the archive was removed from disk since it was pulled', async () => {
+    repo.set('chart');
+    const cache = new ChartCache(cacheDir(), binary);
+    const first = await cache.archive(chart());
+    await rm(first!);
+    const path = await cache.archive(chart());
+    expect(await isChart(path!)).toBe(true);
+    expect(cache.pulls).toBe(2);
+  });
 });
