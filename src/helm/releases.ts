@@ -1,7 +1,7 @@
 /**
  * Applying and removing releases: serialised per release with a global bound,
- * and a release left pending by a crash is recovered before the next
- * operation instead of failing with "another operation is in progress".
+ * and a release left pending by a crash is recovered before the next apply
+ * instead of failing with "another operation is in progress".
  */
 import type { Logger } from 'pino';
 import type { ReleasePlan, Releases } from '../driver/ports.js';
@@ -42,11 +42,9 @@ export function createReleaseManager(helm: Helm, concurrency: number, log?: Logg
         const info = await helm.upgradeInstall(plan);
         return { revision: info.revision };
       }),
-    remove: (ref: ReleaseRef) =>
-      queue.run(key(ref), async () => {
-        // A pending release cannot be uninstalled cleanly either.
-        await recover(ref);
-        return helm.uninstall(ref);
-      }),
+    // helm uninstalls a pending release as it is (helm 3 and 4): rolling it back
+    // first would re-apply an old spec to the infrastructure about to go, and a
+    // rollback the cluster refuses (a version downgrade, say) would fail the delete.
+    remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
   };
 }

@@ -105,4 +105,19 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     expect(manager.recoveries.rollback).toBe(1);
     expect((await helm.history(ref)).at(-1)).toMatchObject({ revision: result.revision, status: 'deployed' });
   });
+
+  it('deletes a release a killed helm left pending as it is, without rolling it back to the old spec first', async () => {
+    const ref = { release: 'gone-abcdefghij23', namespace: ns };
+    const manager = createReleaseManager(helm, 2);
+    await manager.apply({ ...ref, chart: CHART, values: VALUES });
+    const input = JSON.stringify({ ...VALUES, testHangHook: true });
+    const hung = execa(binary, ['upgrade', ref.release, CHART.name, '--namespace', ns, '--values', '-', '--kubeconfig', kubeconfig, '--timeout', '10m'], { input, reject: false });
+    await expect.poll(async () => (await helm.history(ref)).at(-1)?.status, { timeout: 30_000, interval: 250 }).toBe('pending-upgrade');
+    hung.kill('SIGKILL');
+    await hung;
+    expect(await manager.remove(ref)).toEqual({ existed: true });
+    expect(manager.recoveries).toEqual({ rollback: 0, uninstall: 0 });
+    expect(await helm.history(ref)).toEqual([]);
+    expect(await k.get('Cluster', ns, ref.release)).toBeNull();
+  });
 });
