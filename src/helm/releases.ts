@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { ReleasePlan, Releases } from '../driver/ports.js';
+import { HelmFailed } from '../errors.js';
 import { decideRecovery } from './recovery.js';
 import { ReleaseQueue } from './release-queue.js';
 import type { Helm, ReleaseRef } from './types.js';
@@ -25,7 +26,16 @@ export function createReleaseManager(helm: Helm, concurrency: number, log?: Logg
     if (action.kind === 'none') return;
     log?.warn({ release: key(ref), action }, 'recovering a release left pending by an interrupted helm');
     if (action.kind === 'rollback') {
-      await helm.rollback(ref, action.revision);
+      try {
+        await helm.rollback(ref, action.revision);
+      } catch (err) {
+        // A rollback the cluster refuses still ends the pending state (helm
+        // marks the pending revision superseded and the rollback failed), and
+        // an upgrade over a failed release can proceed. Only a release still
+        // pending (or a helm that did not run) stops the operation.
+        if (!(err instanceof HelmFailed) || decideRecovery(await helm.history(ref)).kind !== 'none') throw err;
+        log?.warn({ release: key(ref), err: err.message }, 'recovery rollback failed, but the release is no longer pending: upgrading over it');
+      }
       recoveries.rollback++;
     } else {
       await helm.uninstall(ref);

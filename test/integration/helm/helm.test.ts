@@ -120,4 +120,26 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     expect(await helm.history(ref)).toEqual([]);
     expect(await k.get('Cluster', ns, ref.release)).toBeNull();
   });
+
+  it('recovers a pending upgrade over a failed install by rolling back, keeping the objects the install did create', async () => {
+    const ref = { release: 'kept-abcdefghij23', namespace: ns };
+    const manager = createReleaseManager(helm, 2);
+    // The API refuses the OpenStack machine templates (the image id is no uuid) but creates the Cluster.
+    await expect(manager.apply({ ...ref, chart: CHART, values: { ...VALUES, machineImageId: 'not-a-uuid' } })).rejects.toBeInstanceOf(HelmFailed);
+    const uid = (await k.get('Cluster', ns, ref.release))?.metadata.uid as string;
+    expect(uid).toBeTruthy();
+    const input = JSON.stringify({ ...VALUES, testHangHook: true });
+    const hung = execa(binary, ['upgrade', ref.release, CHART.name, '--namespace', ns, '--values', '-', '--kubeconfig', kubeconfig, '--timeout', '10m'], { input, reject: false });
+    await expect.poll(async () => (await helm.history(ref)).map((r) => r.status), { timeout: 30_000, interval: 250 }).toEqual(['failed', 'pending-upgrade']);
+    hung.kill('SIGKILL');
+    await hung;
+
+    const result = await manager.apply({ ...ref, chart: CHART, values: VALUES });
+    expect((await helm.history(ref)).at(-1)).toMatchObject({ revision: result.revision, status: 'deployed' });
+    // The same Cluster object: never deleted (CAPI would have torn its infrastructure down).
+    expect((await k.get('Cluster', ns, ref.release))?.metadata.uid).toBe(uid);
+    // The rollback to the failed revision is refused too, but it ends the pending state.
+    expect(manager.recoveries).toEqual({ rollback: 1, uninstall: 0 });
+    await manager.remove(ref);
+  });
 });

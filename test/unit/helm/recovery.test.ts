@@ -13,7 +13,9 @@ describe('decideRecovery', () => {
     ['pending-upgrade over a deployed revision', [rev(1, 'superseded'), rev(2, 'deployed'), rev(3, 'pending-upgrade')], { kind: 'rollback', revision: 2 }],
     ['pending-upgrade over a superseded one (deployed before)', [rev(1, 'superseded'), rev(2, 'failed'), rev(3, 'pending-upgrade')], { kind: 'rollback', revision: 1 }],
     ['pending-rollback', [rev(4, 'deployed'), rev(5, 'pending-rollback')], { kind: 'rollback', revision: 4 }],
-    ['pending-upgrade with only failures before it', [rev(1, 'failed'), rev(2, 'pending-upgrade')], { kind: 'uninstall' }],
+    // A failed install's objects may be live: an uninstall would delete the cluster's infrastructure.
+    ['pending-upgrade with only failures before it', [rev(1, 'failed'), rev(2, 'pending-upgrade')], { kind: 'rollback', revision: 1 }],
+    ['pending-upgrade with several failures before it: the latest', [rev(1, 'failed'), rev(2, 'failed'), rev(3, 'pending-upgrade')], { kind: 'rollback', revision: 2 }],
     ['history out of order', [rev(3, 'pending-upgrade'), rev(2, 'deployed'), rev(1, 'superseded')], { kind: 'rollback', revision: 2 }],
   ])('%s', (_name, history, expected) => {
     expect(decideRecovery(history)).toEqual(expected);
