@@ -84,13 +84,22 @@ export class WatchCache implements ClusterObjectSource {
     const watch = new Watch(this.config);
     const open = watch.watch.bind(watch);
     watch.watch = async (path, params, callback, done) => {
+      // ListWatch opens its watch when a list returns, even if stop() came
+      // while it ran (and stop() cannot abort what is not open yet): nothing
+      // may outlive stop(), or the process keeps watching until the API
+      // server ends the watch.
+      if (this.stopped) return new AbortController();
       this.requests.watch++;
       let failed = false;
       const controller = await open(path, params, callback, (err: unknown) => {
         if (err) failed = true;
         done(err);
       });
-      if (!failed && !this.stopped) {
+      if (this.stopped) {
+        controller.abort();
+        return controller;
+      }
+      if (!failed) {
         const s = this.state(kind);
         s.phase = 'watching';
         s.failures = 0;
