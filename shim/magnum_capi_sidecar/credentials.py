@@ -70,54 +70,52 @@ def _openstack_ca():
     return ca
 
 
-def delete(cluster, app_cred_id, user_id=None):
+def delete(cluster, app_cred_id, user_ids=None):
     """Deletes the credential with an admin context, only if Magnum made it
-    for this cluster. Never raises: it runs after Magnum's records say the
-    cluster is gone (or while an error is being reported), where a Keystone
-    failure must not stop the rest; it is logged instead."""
-    user_id = user_id or cluster.user_id
+    for this cluster. Keystone finds an application credential only under the
+    user that owns it: `user_ids` are the possible owners, tried in order
+    (default: the cluster's user). Never raises: it runs after Magnum's records
+    say the cluster is gone, after a rotation succeeded, or while an error is
+    being reported, where a Keystone failure must not stop the rest; it is
+    logged instead."""
+    owners = []
+    for user_id in user_ids or (cluster.user_id,):
+        if user_id and user_id not in owners:
+            owners.append(user_id)
     try:
         kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
         sdk = hasattr(kst_client, "get_application_credential")
-        if sdk:
-            cred = kst_client.get_application_credential(user_id, app_cred_id)
-        else:
-            cred = kst_client.application_credentials.get(app_cred_id, user=user_id)
-    except Exception as e:  # NotFound, or no access: nothing we may delete
+    except Exception as e:
         LOG.warning("application credential %s of cluster %s not deleted: %s", app_cred_id, cluster.uuid, e)
+        return False
+    cred = owner = error = None
+    for user_id in owners:
+        try:
+            if sdk:
+                cred = kst_client.get_application_credential(user_id, app_cred_id)
+            else:
+                cred = kst_client.application_credentials.get(app_cred_id, user=user_id)
+        except Exception as e:  # NotFound (another owner's, or gone), or no access
+            error = e
+            continue
+        owner = user_id
+        break
+    if owner is None:
+        LOG.warning("application credential %s of cluster %s not deleted: %s", app_cred_id, cluster.uuid,
+                    error or "no user to look it up as")
         return False
     if not (cred.name or "").startswith(app_cred_prefix(cluster)):
         LOG.warning("application credential %s is not Magnum's for cluster %s; left alone", app_cred_id, cluster.uuid)
         return False
     try:
         if sdk:
-            kst_client.delete_application_credential(user_id, app_cred_id, ignore_missing=True)
+            kst_client.delete_application_credential(owner, app_cred_id, ignore_missing=True)
         else:
-            kst_client.application_credentials.delete(app_cred_id, user=user_id)
+            kst_client.application_credentials.delete(app_cred_id, user=owner)
     except Exception as e:
         LOG.warning("application credential %s of cluster %s not deleted: %s", app_cred_id, cluster.uuid, e)
         return False
     return True
-
-
-def delete_others(cluster, keep_id, user_ids):
-    """Deletes every application credential Magnum made for this cluster,
-    owned by any of `user_ids`, except `keep_id`. Never raises."""
-    prefix = app_cred_prefix(cluster)
-    try:
-        kst_client = clients.OpenStackClients(magnum_context.make_admin_context()).keystone().client
-        found = []
-        for user_id in sorted(u for u in user_ids if u):
-            if hasattr(kst_client, "application_credentials") and hasattr(kst_client.application_credentials, "list"):
-                listed = kst_client.application_credentials.list(user=user_id)
-            else:
-                listed = kst_client.application_credentials(user_id)
-            found += [(user_id, c.id) for c in listed if (c.name or "").startswith(prefix) and c.id != keep_id]
-    except Exception as e:
-        LOG.warning("previous application credentials of cluster %s not deleted: %s", cluster.uuid, e)
-        return
-    for user_id, cred_id in found:
-        delete(cluster, cred_id, user_id=user_id)
 
 
 def _pair(cert):

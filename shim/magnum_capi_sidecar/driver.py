@@ -141,21 +141,29 @@ class Driver(driver.Driver):
             spec = self._spec(context, cluster)
             creds = credentials.create(context, cluster)
             spec["credentials"] = creds
-            self.client.rotate_credential(cluster.uuid, spec)
+            answer = self.client.rotate_credential(cluster.uuid, spec)
         except Exception as e:
             cluster.user_id = old_user_id
             if creds and _refused(e):
                 # The sidecar refused before writing anything: nothing uses it.
-                credentials.delete(cluster, creds["application_credential_id"], user_id=new_user_id)
+                credentials.delete(cluster, creds["application_credential_id"], user_ids=[new_user_id])
             elif creds:
                 LOG.warning("rotation of cluster %s failed with an unknown outcome; application "
                             "credential %s kept, as the cluster may use it", cluster.uuid,
                             creds["application_credential_id"])
             raise
         cluster.save()
-        # The cluster now holds only the new credential: the ones Magnum made
-        # for it before (for either user) would otherwise stay valid for ever.
-        credentials.delete_others(cluster, creds["application_credential_id"], {old_user_id, new_user_id})
+        # Delete exactly the credential the new one replaced, as the sidecar
+        # read it from the cluster's secret under its per-cluster lock (null
+        # when nothing was replaced). Never by pattern: a rotation that
+        # overlaps this one (Magnum allows one while UPDATE_IN_PROGRESS, or a
+        # retry after the RPC timed out) may have applied its own credential
+        # since, and that is the one the cluster uses now.
+        replaced = (answer or {}).get("replaced_application_credential_id")
+        if replaced and replaced != creds["application_credential_id"]:
+            # Its owner is the cluster's user before this rotation, unless an
+            # earlier rotation of unknown outcome left the rotating user's in use.
+            credentials.delete(cluster, replaced, user_ids=[old_user_id, new_user_id])
 
     def rotate_ca_certificate(self, context, cluster):
         # Magnum saved the new certificate references already; reload them

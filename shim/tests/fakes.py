@@ -75,17 +75,23 @@ class Cloud(object):
         self.app_creds[cred.id] = cred
         return cred
 
-    def _get_app_cred(self, ident):
+    def _get_app_cred(self, ident, user):
+        # Keystone finds an application credential only under its owner
+        # (/v3/users/{user}/application_credentials/{id}).
         if self.keystone_error:
             raise self.keystone_error
-        if ident not in self.app_creds:
-            raise _not_found("application credential %s" % ident)
+        if ident not in self.app_creds or self.app_creds[ident].user_id != user:
+            raise _not_found("application credential %s of user %s" % (ident, user))
         return self.app_creds[ident]
 
-    def _delete_app_cred(self, ident):
+    def _delete_app_cred(self, ident, user, ignore_missing=False):
         if self.keystone_error or self.delete_error:
             raise self.keystone_error or self.delete_error
-        self.app_creds.pop(ident, None)
+        if ident not in self.app_creds or self.app_creds[ident].user_id != user:
+            if ignore_missing:
+                return
+            raise _not_found("application credential %s of user %s" % (ident, user))
+        self.app_creds.pop(ident)
 
     def clients(self, context):
         return (_SdkClients if SDK else _LegacyClients)(self)
@@ -191,15 +197,10 @@ class _LegacyAppCreds(object):
         return self.cloud._create_app_cred(user, name, description)
 
     def get(self, application_credential, user=None):
-        return self.cloud._get_app_cred(application_credential)
-
-    def list(self, user=None, **kwargs):
-        if self.cloud.keystone_error:
-            raise self.cloud.keystone_error
-        return [c for c in self.cloud.app_creds.values() if user is None or c.user_id == user]
+        return self.cloud._get_app_cred(application_credential, user)
 
     def delete(self, application_credential, user=None):
-        self.cloud._delete_app_cred(application_credential)
+        self.cloud._delete_app_cred(application_credential, user)
 
 
 class _LegacyKeystoneClient(object):
@@ -279,17 +280,10 @@ class _SdkIdentity(object):
         return self._resource(self.cloud._create_app_cred(user, name, attrs.get("description")))
 
     def get_application_credential(self, user, application_credential):
-        return self._resource(self.cloud._get_app_cred(application_credential))
-
-    def application_credentials(self, user, **query):
-        if self.cloud.keystone_error:
-            raise self.cloud.keystone_error
-        return (self._resource(c) for c in list(self.cloud.app_creds.values()) if c.user_id == user)
+        return self._resource(self.cloud._get_app_cred(application_credential, user))
 
     def delete_application_credential(self, user, application_credential, ignore_missing=True):
-        if not ignore_missing and application_credential not in self.cloud.app_creds:
-            raise _not_found(application_credential)
-        self.cloud._delete_app_cred(application_credential)
+        self.cloud._delete_app_cred(application_credential, user, ignore_missing=ignore_missing)
 
 
 class _SdkClients(_Clients):

@@ -12,6 +12,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         stub.requests.append((self.command, self.path, body))
         stub.authorizations.append(self.headers.get("authorization"))
         status, payload = stub.answer(self.command, self.path, body)
+        if callable(payload):
+            payload = payload(body)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -26,7 +28,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class StubSidecar(object):
-    """`answers` maps (method, path) to a list of (status, payload), consumed in order;
+    """`answers` maps (method, path) to a list of (status, payload), consumed in order
+    (a callable payload is called with the request body, while the request is in flight);
     `requests` records (method, path, body) and `authorizations` each request's
     Authorization header."""
 

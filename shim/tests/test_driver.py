@@ -170,8 +170,12 @@ class RotateCredentialTest(DriverTestCase):
             return magnum_driver.Driver.get_driver_for_cluster(self.context, self.cluster).rotate_credential(self.context, self.cluster)
         return credential_conductor.Handler().credential_rotate(self.context, self.cluster)
 
+    def accepted(self, replaced):
+        return {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 4,
+                "replaced_application_credential_id": replaced}
+
     def test_the_previous_credential_goes_once_the_new_one_is_applied(self):
-        self.sidecar.on("POST", self.path, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 4})
+        self.sidecar.on("POST", self.path, 202, self.accepted(self.old.id))
         self.rotate()
         [(method, path, body)] = self.sidecar.requests
         new_id = body["credentials"]["application_credential_id"]
@@ -179,6 +183,58 @@ class RotateCredentialTest(DriverTestCase):
         self.assertEqual("u2", self.cloud.app_creds[new_id].user_id)
         # The credential is the rotating user's: so is the cluster, as with magnum-capi-helm.
         self.assertEqual("u2", body["cluster"]["user_id"])
+        self.assertEqual("u2", objects.Cluster.get_by_uuid(self.context, self.cluster.uuid).user_id)
+
+    def test_an_overlapping_rotations_credential_is_kept(self):
+        # Another rotation of the same cluster (a retry after the RPC timed
+        # out) made its credential meanwhile, and the sidecar applied it after
+        # ours: it is the one in use now. Ours replaced only the old one.
+        overlapping = []
+
+        def answer(body):
+            overlapping.append(self.cloud._create_app_cred("u2", "magnum-%s-1a1b1c1d" % self.cluster.uuid, ""))
+            return self.accepted(self.old.id)
+
+        self.sidecar.on("POST", self.path, 202, answer)
+        self.rotate()
+        [(method, path, body)] = self.sidecar.requests
+        new_id = body["credentials"]["application_credential_id"]
+        self.assertEqual({new_id, overlapping[0].id, self.unrelated.id}, set(self.cloud.app_creds))
+
+    def test_nothing_replaced_deletes_nothing(self):
+        self.sidecar.on("POST", self.path, 202, self.accepted(None))
+        self.rotate()
+        [(method, path, body)] = self.sidecar.requests
+        new_id = body["credentials"]["application_credential_id"]
+        self.assertEqual({self.old.id, new_id, self.unrelated.id}, set(self.cloud.app_creds))
+
+    def test_the_new_credential_is_never_deleted_as_the_replaced_one(self):
+        self.sidecar.on("POST", self.path, 202, lambda body: self.accepted(body["credentials"]["application_credential_id"]))
+        self.rotate()
+        [(method, path, body)] = self.sidecar.requests
+        self.assertIn(body["credentials"]["application_credential_id"], self.cloud.app_creds)
+
+    def test_a_replaced_credential_magnum_did_not_make_for_this_cluster_is_left_alone(self):
+        self.sidecar.on("POST", self.path, 202, self.accepted(self.unrelated.id))
+        self.rotate()
+        [(method, path, body)] = self.sidecar.requests
+        new_id = body["credentials"]["application_credential_id"]
+        self.assertEqual({self.old.id, new_id, self.unrelated.id}, set(self.cloud.app_creds))
+
+    def test_a_replaced_credential_of_the_rotating_user_is_found_too(self):
+        # An earlier rotation by u2 had an unknown outcome: its credential was
+        # applied, but the cluster still names u1. Keystone finds it only under u2.
+        earlier = self.cloud._create_app_cred("u2", "magnum-%s-2a2b2c2d" % self.cluster.uuid, "")
+        self.sidecar.on("POST", self.path, 202, self.accepted(earlier.id))
+        self.rotate()
+        self.assertNotIn(earlier.id, self.cloud.app_creds)
+        self.assertIn(self.old.id, self.cloud.app_creds)
+
+    def test_a_keystone_failure_deleting_the_replaced_credential_is_no_error(self):
+        self.cloud.delete_error = RuntimeError("keystone is down")
+        self.sidecar.on("POST", self.path, 202, self.accepted(self.old.id))
+        self.rotate()
+        self.assertIn(self.old.id, self.cloud.app_creds)
         self.assertEqual("u2", objects.Cluster.get_by_uuid(self.context, self.cluster.uuid).user_id)
 
     def test_a_refused_rotation_takes_back_the_new_credential(self):

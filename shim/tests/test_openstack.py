@@ -76,5 +76,13 @@ class CredentialsTest(base.ShimTestCase):
         self.assertTrue(credentials.delete(self.cluster, creds["application_credential_id"]))
         self.assertEqual([other.id], list(self.cloud.app_creds))
 
+    def test_looked_up_under_each_possible_owner_in_turn(self):
+        # Keystone finds an application credential only under the user that owns it.
+        cred = self.cloud._create_app_cred("u2", "magnum-%s-0a0b0c0d" % self.cluster.uuid, "")
+        self.assertFalse(credentials.delete(self.cluster, cred.id))
+        self.assertIn(cred.id, self.cloud.app_creds)
+        self.assertTrue(credentials.delete(self.cluster, cred.id, user_ids=["u1", "u2"]))
+        self.assertEqual({}, self.cloud.app_creds)
+
     def test_deleting_a_missing_credential_is_no_error(self):
         self.assertFalse(credentials.delete(self.cluster, "0" * 32))

@@ -1,7 +1,7 @@
 """Magnum's conductor drives a cluster through the real sidecar and a real
-management cluster: create → status sync → CREATE_COMPLETE → resize →
-delete → DELETE_COMPLETE. The test plays the Cluster API controllers by
-writing `.status`; only the OpenStack clients are fake.
+management cluster: create → status sync → CREATE_COMPLETE → credential
+rotation → resize → delete → DELETE_COMPLETE. The test plays the Cluster
+API controllers by writing `.status`; only the OpenStack clients are fake.
 
 Needs MCS_SIDECAR_URL, MCS_SIDECAR_TOKEN_FILE, MCS_E2E_KUBECONFIG and
 MCS_KUBECTL (run-tests.sh starts a sidecar and sets them)."""
@@ -84,6 +84,14 @@ class ConductorFlowTest(base.ShimTestCase):
             if item["spec"]["clusterName"] == release:
                 self.set_status("helmreleases.addons.stackhpc.com", item["metadata"]["name"], {"phase": "Deployed"})
 
+    def rotate_credential(self, cluster):
+        try:
+            from magnum.conductor.handlers import credential_conductor
+        except ImportError:  # before Magnum 2025.2 no API reaches the driver's rotate_credential
+            from magnum.drivers.common import driver as magnum_driver
+            return magnum_driver.Driver.get_driver_for_cluster(self.context, cluster).rotate_credential(self.context, cluster)
+        return credential_conductor.Handler().credential_rotate(self.context, cluster)
+
     def test_create_resize_delete(self):
         template = self.make_template()
         cluster = self.new_cluster(template, name="conductor-flow")
@@ -104,6 +112,17 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertEqual("https://203.0.113.20:6443", cluster.api_address)
         self.assertEqual("v1.31.4", cluster.coe_version)
         self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+
+        # Another user rotates the credential: the sidecar names the one it
+        # replaced, and only that one goes.
+        [created] = list(self.cloud.app_creds)
+        self.context.user_id = "u2"
+        self.rotate_credential(cluster)
+        [rotated] = list(self.cloud.app_creds)
+        self.assertNotEqual(created, rotated)
+        self.assertEqual("u2", self.cloud.app_creds[rotated].user_id)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("u2", cluster.user_id)
 
         self.handler.cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
         self.assertEqual(3, self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")["spec"]["replicas"])
