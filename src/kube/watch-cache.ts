@@ -70,6 +70,16 @@ export class WatchCache implements ClusterObjectSource {
     await Promise.all(this.kinds.map((kind) => this.startKind(kind)));
   }
 
+  /**
+   * Objects of Magnum's namespaces. The API cannot select namespaces by
+   * prefix, so the lists and watches see every namespace; the rest (another
+   * product's clusters on a shared management cluster) is dropped before
+   * ListWatch stores it, so memory follows Magnum's clusters only.
+   */
+  private managed(obj: KubernetesObject): boolean {
+    return obj.metadata?.namespace?.startsWith(`${this.opts.namespacePrefix}-`) ?? false;
+  }
+
   private state(kind: KindName): KindState {
     let s = this.states.get(kind);
     if (!s) {
@@ -91,7 +101,15 @@ export class WatchCache implements ClusterObjectSource {
       if (this.stopped) return new AbortController();
       this.requests.watch++;
       let failed = false;
-      const controller = await open(path, params, callback, (err: unknown) => {
+      const onEvent = (phase: string, obj: KubernetesObject, raw: unknown) => {
+        if ((phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') && !this.managed(obj)) {
+          // Not ours: ListWatch keeps only its resourceVersion, so a resumed watch starts after it.
+          callback('BOOKMARK', { metadata: { resourceVersion: obj.metadata?.resourceVersion } }, raw);
+          return;
+        }
+        callback(phase, obj, raw);
+      };
+      const controller = await open(path, params, onEvent, (err: unknown) => {
         if (err) failed = true;
         done(err);
       });
@@ -116,6 +134,8 @@ export class WatchCache implements ClusterObjectSource {
       this.requests.list++;
       this.state(kind.kind).phase = 'listing';
       const result = (await this.custom.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural })) as KubernetesListObject<KubernetesObject>;
+      // ListWatch stores every object it is given: only ours may reach it.
+      result.items = result.items.filter((o) => this.managed(o));
       const s = this.state(kind.kind);
       s.listed = true;
       // Listed: the index holds every object; the watch opens next and an error there marks it broken again.

@@ -4,7 +4,7 @@
  * status reads from memory with no request, confirms absence with a fresh
  * GET, and reports a kind whose CRD is missing as not synced.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject, type ListWatch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { WatchCache } from '../../../src/kube/watch-cache.js';
 import { watchedKinds } from '../../../src/kube/watch-kinds.js';
@@ -67,6 +67,24 @@ describe('WatchCache against a real API server', () => {
     await k.create('Cluster', NS, clusterBody('marker-abcdefghij23'));
     await expect.poll(() => cache.objectsFor(NS, 'marker-abcdefghij23').cluster).toBeDefined();
     expect(cache.objectsFor(OTHER_NS, RELEASE).cluster).toBeUndefined();
+  });
+
+  it('keeps nothing of other namespaces in memory, listed or watched', async () => {
+    await k.create('Cluster', OTHER_NS, clusterBody('listed-elsewhere'));
+    const fresh = new WatchCache(config, { namespacePrefix: 'magnum', retryMs: 100, maxRetryMs: 500 });
+    try {
+      await fresh.start();
+      await vi.waitFor(() => expect(fresh.synced().ok).toBe(true), { timeout: 20_000 });
+      await k.create('Cluster', OTHER_NS, clusterBody('watched-elsewhere'));
+      await k.create('Cluster', NS, clusterBody('marker2-abcdefghij23'));
+      await expect.poll(() => fresh.objectsFor(NS, 'marker2-abcdefghij23').cluster).toBeDefined();
+      // What client-node's ListWatch stores, besides what the index keeps.
+      const stored = (fresh as unknown as { informers: ListWatch<KubernetesObject>[] }).informers.flatMap((i) => i.list());
+      expect(stored.map((o) => o.metadata?.namespace).filter((ns) => !ns?.startsWith('magnum-'))).toEqual([]);
+      expect(stored.map((o) => o.metadata?.name)).toContain('marker2-abcdefghij23');
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('confirms absence only with a fresh read', async () => {
