@@ -72,10 +72,23 @@ class Driver(driver.Driver):
         try:
             spec["credentials"] = creds
             spec["certificates"] = credentials.certificates(context, cluster)
-            self.client.create_cluster(spec)
         except Exception:
-            # Nothing will ever reference this credential: take it back.
+            # The sidecar never saw this credential: take it back.
             credentials.delete(cluster, creds["application_credential_id"])
+            raise
+        try:
+            self.client.create_cluster(spec)
+        except Exception as e:
+            if _refused(e):
+                # The sidecar refused before writing anything: nothing uses it.
+                credentials.delete(cluster, creds["application_credential_id"])
+            else:
+                # A timeout or a 5xx: the sidecar may have stored it already
+                # and Cluster API's OpenStack provider be using it. It stays;
+                # at DELETE_COMPLETE the sidecar names it and it is deleted then.
+                LOG.warning("create of cluster %s failed with an unknown outcome; application "
+                            "credential %s kept, as the cluster may use it", cluster.uuid,
+                            creds["application_credential_id"])
             raise
 
     def update_cluster(self, context, cluster, scale_manager=None, rollback=False):

@@ -72,6 +72,38 @@ class CreateFailureTest(DriverTestCase):
         self.assertEqual("refused-abcdefghijkl", cluster.stack_id)
 
 
+    def create(self, status, payload):
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.new_cluster(self.template, name="failing")
+        self.sidecar.on("POST", "/v1/values", 200, {"release": "failing-abcdefghijkl"})
+        self.sidecar.on("POST", "/v1/clusters", status, payload)
+        self.assertRaises(exception.MagnumException, cluster_conductor.Handler().cluster_create, self.context, cluster, 1, 2, 60)
+        return objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+
+    def test_a_refused_create_takes_back_the_credential(self):
+        cluster = self.create(409, {"error": {"code": "conflict", "message": "the cluster is being deleted"}})
+        self.assertEqual("CREATE_FAILED", cluster.status)
+        self.assertEqual({}, self.cloud.app_creds)
+
+    def test_a_create_that_failed_in_helm_keeps_the_credential(self):
+        # The sidecar wrote the credential's secret before helm failed: Cluster API may use it.
+        cluster = self.create(502, {"error": {"code": "helm_failed", "message": "helm install exit 1"}})
+        self.assertEqual("CREATE_FAILED", cluster.status)
+        [cred] = self.cloud.app_creds.values()
+        self.assertTrue(cred.name.startswith("magnum-%s-" % cluster.uuid))
+
+    def test_a_create_that_timed_out_keeps_the_credential(self):
+        import time
+        self.config(timeout=1, group="capi_sidecar")
+
+        def slow(body):
+            time.sleep(1.5)
+            return {"stack_id": "failing-abcdefghijkl", "namespace": "n", "revision": 1}
+
+        self.create(201, slow)
+        self.assertEqual(1, len(self.cloud.app_creds))
+
+
 class StatusAnswerTest(DriverTestCase):
     def test_addresses_land_on_the_node_groups(self):
         cluster = self.make_cluster(self.template, status="CREATE_IN_PROGRESS", stack_id="c-abcdefghijkl")
