@@ -23,8 +23,20 @@ function chartArgs(chart: ChartRef, archive?: string): string[] {
   return [chart.name, '--repo', chart.repo, '--version', chart.version];
 }
 
-/** `archive` is the cached chart archive when there is one. */
-export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeconds: number, archive?: string): string[] {
+/**
+ * How helm applies objects. helm 4 applies server-side by default for a new
+ * release, and then refuses an upgrade that sets a field another manager
+ * changed since (`kubectl scale` of a MachineDeployment, say: "Apply failed
+ * with 1 conflict ... .spec.replicas"). helm 3 and the Python driver apply
+ * client-side (a three-way merge, where the chart's change wins), so helm 4
+ * is told to do the same: one behaviour whichever helm installed a release.
+ */
+function applyArgs(helmMajor: number): string[] {
+  return helmMajor >= 4 ? ['--server-side=false'] : [];
+}
+
+/** `archive` is the cached chart archive when there is one; `helmMajor` the detected helm's major version. */
+export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeconds: number, archive?: string, helmMajor = 3): string[] {
   checkRef(ref);
   return [
     'upgrade', ref.release, ...chartArgs(chart, archive),
@@ -34,6 +46,7 @@ export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeco
     '--timeout', `${timeoutSeconds}s`,
     '--namespace', ref.namespace,
     '--values', '-',
+    ...applyArgs(helmMajor),
   ];
 }
 
@@ -52,9 +65,9 @@ export function historyArgs(ref: ReleaseRef): string[] {
   return ['history', ref.release, '--namespace', ref.namespace, '--output', 'json', '--max', '20'];
 }
 
-export function rollbackArgs(ref: ReleaseRef, revision: number, timeoutSeconds: number): string[] {
+export function rollbackArgs(ref: ReleaseRef, revision: number, timeoutSeconds: number, helmMajor = 3): string[] {
   checkRef(ref);
-  return ['rollback', ref.release, String(revision), '--namespace', ref.namespace, '--timeout', `${timeoutSeconds}s`, '--history-max', '10'];
+  return ['rollback', ref.release, String(revision), '--namespace', ref.namespace, '--timeout', `${timeoutSeconds}s`, '--history-max', '10', ...applyArgs(helmMajor)];
 }
 
 export function pullArgs(chart: ChartRef, destination: string): string[] {

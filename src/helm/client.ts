@@ -37,10 +37,28 @@ const NOT_FOUND = /release: not found/i;
 
 export function createHelmClient(opts: HelmOptions): Helm {
   const base = { binary: opts.binary, kubeconfig: opts.kubeconfig, timeoutMs: (opts.timeoutSeconds + 30) * 1000, onSpawn: opts.onSpawn };
+
+  async function detectVersion(): Promise<HelmVersion> {
+    const full = (await runHelm(['version', '--template', '{{.Version}}'], { ...base, kubeconfig: undefined })).trim();
+    const m = /^v(\d+)\./.exec(full);
+    if (!m) throw new HelmFailed(`helm version printed ${JSON.stringify(full)}`);
+    return { major: Number(m[1]), full };
+  }
+  // Detected once; a failure (helm missing) is not kept, so a fixed install is found.
+  let detected: Promise<HelmVersion> | undefined;
+  const version = (): Promise<HelmVersion> => {
+    if (!detected) {
+      detected = detectVersion();
+      detected.catch(() => (detected = undefined));
+    }
+    return detected;
+  };
+
   return {
     async upgradeInstall(req: UpgradeRequest): Promise<ReleaseInfo> {
       const archive = await opts.archiveFor?.(req);
-      const out = await runHelm(upgradeInstallArgs(req, req.chart, opts.timeoutSeconds, archive), {
+      const { major } = await version();
+      const out = await runHelm(upgradeInstallArgs(req, req.chart, opts.timeoutSeconds, archive, major), {
         ...base,
         input: JSON.stringify(req.values),
         secrets: secretsIn(req.values),
@@ -77,7 +95,8 @@ export function createHelmClient(opts: HelmOptions): Helm {
     },
 
     async rollback(ref, revision) {
-      await runHelm(rollbackArgs(ref, revision, opts.timeoutSeconds), base);
+      const { major } = await version();
+      await runHelm(rollbackArgs(ref, revision, opts.timeoutSeconds, major), base);
     },
 
     async template(req) {
@@ -85,11 +104,6 @@ export function createHelmClient(opts: HelmOptions): Helm {
       return runHelm(templateArgs(req, req.chart, archive), { ...base, kubeconfig: undefined, input: JSON.stringify(req.values), secrets: secretsIn(req.values) });
     },
 
-    async version(): Promise<HelmVersion> {
-      const full = (await runHelm(['version', '--template', '{{.Version}}'], { ...base, kubeconfig: undefined })).trim();
-      const m = /^v(\d+)\./.exec(full);
-      if (!m) throw new HelmFailed(`helm version printed ${JSON.stringify(full)}`);
-      return { major: Number(m[1]), full };
-    },
+    version,
   };
 }

@@ -142,4 +142,24 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     expect(manager.recoveries).toEqual({ rollback: 1, uninstall: 0 });
     await manager.remove(ref);
   });
+
+  it('upgrades and rolls back a MachineDeployment someone else scaled since, as helm 3 does', async () => {
+    const ref = { release: 'scaled-abcdefghij23', namespace: ns };
+    const md = `${ref.release}-default-worker`;
+    const group = (machineCount: number) => ({ ...VALUES, nodeGroups: [{ name: 'default-worker', machineFlavor: 'm1.medium', machineCount }] });
+    /** An operator's `kubectl scale`, through the scale subresource under a field manager of its own. */
+    const scale = async (replicas: number) => {
+      const target = { group: 'cluster.x-k8s.io', version: 'v1beta1', namespace: ns, plural: 'machinedeployments', name: md };
+      const current = (await k.custom.getNamespacedCustomObjectScale(target)) as Record<string, any>;
+      await k.custom.replaceNamespacedCustomObjectScale({ ...target, body: { ...current, spec: { replicas } }, fieldManager: 'kubectl' });
+    };
+    const first = await helm.upgradeInstall({ ...ref, chart: CHART, values: group(2) });
+    await scale(7);
+    await helm.upgradeInstall({ ...ref, chart: CHART, values: group(5) });
+    expect((await k.get('MachineDeployment', ns, md))?.spec.replicas).toBe(5);
+    await scale(8);
+    await helm.rollback(ref, first.revision);
+    expect((await k.get('MachineDeployment', ns, md))?.spec.replicas).toBe(2);
+    await helm.uninstall(ref);
+  });
 });

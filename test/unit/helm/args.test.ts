@@ -15,6 +15,9 @@ describe('helm argv', () => {
     ['uninstall', () => uninstallArgs(ref, 300), ['uninstall', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--timeout', '300s']],
     ['history', () => historyArgs(ref), ['history', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--output', 'json', '--max', '20']],
     ['rollback', () => rollbackArgs(ref, 3, 300), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10']],
+    // helm 4 applies client-side, as helm 3 does (server-side apply refuses fields another manager changed).
+    ['upgrade with helm 4', () => upgradeInstallArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false']],
+    ['rollback with helm 4', () => rollbackArgs(ref, 3, 300, 4), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10', '--server-side=false']],
     ['pull', () => pullArgs(repoChart, '/cache/x'), ['pull', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--destination', '/cache/x']],
   ])('%s', (_name, build, expected) => {
     expect(build()).toEqual(expected);
