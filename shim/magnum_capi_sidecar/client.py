@@ -1,5 +1,6 @@
 """The sidecar's HTTP API: one method per route, errors mapped to Magnum's."""
 import time
+from urllib import parse
 
 import requests
 from magnum.common import exception
@@ -61,6 +62,13 @@ def raise_for_answer(response):
     raise SidecarError(reason=message)
 
 
+def _path(*segments):
+    """`/v1/clusters/<segment>/...`, each segment quoted whole: a Magnum
+    node-group name is free text, and a `/`, `?`, `#` or `%` in it must not
+    reach another route."""
+    return "/v1/clusters" + "".join("/" + parse.quote(str(s), safe="") for s in segments)
+
+
 class Client(object):
     def __init__(self, url=None, token=None, session=None):
         self.url = (url or CONF.capi_sidecar.url).rstrip("/")
@@ -97,10 +105,10 @@ class Client(object):
         return self._send("POST", "/v1/clusters", spec)
 
     def update_cluster(self, uuid, spec):
-        return self._send("PUT", "/v1/clusters/%s" % uuid, spec)
+        return self._send("PUT", _path(uuid), spec)
 
     def resize_cluster(self, uuid, spec, node_count, nodes_to_remove, nodegroup):
-        return self._send("POST", "/v1/clusters/%s/actions/resize" % uuid, {
+        return self._send("POST", _path(uuid, "actions", "resize"), {
             "spec": spec, "node_count": node_count,
             "nodes_to_remove": list(nodes_to_remove or []), "nodegroup": nodegroup})
 
@@ -108,30 +116,30 @@ class Client(object):
         body = {"spec": spec, "max_batch_size": max_batch_size}
         if nodegroup:
             body["nodegroup"] = nodegroup
-        return self._send("POST", "/v1/clusters/%s/actions/upgrade" % uuid, body)
+        return self._send("POST", _path(uuid, "actions", "upgrade"), body)
 
     def delete_cluster(self, uuid, spec):
-        return self._send("DELETE", "/v1/clusters/%s" % uuid, spec)
+        return self._send("DELETE", _path(uuid), spec)
 
     def create_nodegroup(self, uuid, spec, name):
-        return self._send("POST", "/v1/clusters/%s/nodegroups" % uuid, {"spec": spec, "nodegroup": name})
+        return self._send("POST", _path(uuid, "nodegroups"), {"spec": spec, "nodegroup": name})
 
     def update_nodegroup(self, uuid, spec, name):
-        return self._send("PUT", "/v1/clusters/%s/nodegroups/%s" % (uuid, name), spec)
+        return self._send("PUT", _path(uuid, "nodegroups", name), spec)
 
     def delete_nodegroup(self, uuid, spec, name):
-        return self._send("DELETE", "/v1/clusters/%s/nodegroups/%s" % (uuid, name), spec)
+        return self._send("DELETE", _path(uuid, "nodegroups", name), spec)
 
     def rotate_credential(self, uuid, spec):
-        return self._send("POST", "/v1/clusters/%s/actions/rotate-credential" % uuid, spec)
+        return self._send("POST", _path(uuid, "actions", "rotate-credential"), spec)
 
     # Reads: retried on connection errors, with a short timeout.
     def cluster_status(self, uuid, spec):
-        return self._send("POST", "/v1/clusters/%s/status" % uuid, spec,
+        return self._send("POST", _path(uuid, "status"), spec,
                           timeout=CONF.capi_sidecar.status_timeout,
                           retries=CONF.capi_sidecar.status_retries)
 
     def cluster_health(self, uuid):
-        return self._send("GET", "/v1/clusters/%s/health" % uuid,
+        return self._send("GET", _path(uuid, "health"),
                           timeout=CONF.capi_sidecar.status_timeout,
                           retries=CONF.capi_sidecar.status_retries)

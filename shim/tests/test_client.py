@@ -27,6 +27,21 @@ class ClientTest(base.ShimTestCase):
         self.assertEqual(("POST", "/v1/clusters/u1/actions/resize", "Bearer " + "t" * 20), (method, path, self.stub.authorizations[0]))
         self.assertEqual({"spec": {"cluster": {}}, "node_count": 3, "nodes_to_remove": ["srv-1"], "nodegroup": "default-worker"}, body)
 
+    def test_a_node_group_name_is_one_path_segment_whatever_it_holds(self):
+        # Magnum's node-group names are free text.
+        name = "gpu/a100?x=1#frag 50%"
+        quoted = "gpu%2Fa100%3Fx%3D1%23frag%2050%25"
+        self.answer(("PUT", "/v1/clusters/u1/nodegroups/" + quoted), 202, {"stack_id": "s", "namespace": "n", "revision": 2})
+        self.answer(("DELETE", "/v1/clusters/u1/nodegroups/" + quoted), 202, {"stack_id": "s", "namespace": "n", "revision": 3})
+        self.client.update_nodegroup("u1", {}, name)
+        self.client.delete_nodegroup("u1", {}, name)
+        self.assertEqual([("PUT", "/v1/clusters/u1/nodegroups/" + quoted), ("DELETE", "/v1/clusters/u1/nodegroups/" + quoted)],
+                         [(method, path) for method, path, body in self.stub.requests])
+
+    def test_the_cluster_uuid_is_quoted_too(self):
+        self.answer(("GET", "/v1/clusters/a%2Fb/health"), 200, {"health_status": "HEALTHY", "health_status_reason": {}})
+        self.assertEqual("HEALTHY", self.client.cluster_health("a/b")["health_status"])
+
     def test_maps_errors_to_magnum_exceptions_with_the_sidecars_message(self):
         cases = [
             (422, {"error": {"code": "not_supported", "message": "downgrading Kubernetes"}}, exception.NotSupported),

@@ -113,6 +113,14 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertEqual("v1.31.4", cluster.coe_version)
         self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
 
+        # A node-group name reaches the sidecar as one path segment, whatever it holds.
+        from magnum_capi_sidecar import client as sidecar
+        from magnum_capi_sidecar import driver
+        spec = driver.Driver()._spec(self.context, cluster, resolve=False)
+        with self.assertRaises(exception.InvalidParameterValue) as ctx:
+            sidecar.Client().update_nodegroup(cluster.uuid, spec, "gpu/a100?x=1#frag 50%")
+        self.assertIn('node group "gpu/a100?x=1#frag 50%" is not in the spec', str(ctx.exception))
+
         # Another user rotates the credential: the sidecar names the one it
         # replaced, and only that one goes.
         [created] = list(self.cloud.app_creds)
