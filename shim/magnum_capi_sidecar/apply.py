@@ -39,11 +39,10 @@ def status_answer(cluster, answer):
     if cluster.status_reason != c.get("status_reason"):
         cluster.status_reason = c.get("status_reason")
         changed = True
-    # master_addresses and node_addresses are not stored on Magnum's Cluster:
-    # they are read-only sums over its node groups, set above.
-    for field in ("api_address", "coe_version", "master_addresses", "node_addresses"):
-        if field in cluster.fields:
-            changed |= _set(cluster, field, c.get(field))
+    # Not master_addresses or node_addresses: on Magnum's Cluster (since
+    # Magnum 9) they are read-only sums over its node groups, set above.
+    for field in ("api_address", "coe_version"):
+        changed |= _set(cluster, field, c.get(field))
     if changed:
         cluster.save()
     if cluster.status == fields.ClusterStatus.DELETE_COMPLETE:

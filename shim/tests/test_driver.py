@@ -118,6 +118,8 @@ class StatusAnswerTest(DriverTestCase):
         self.assertEqual(("CREATE_COMPLETE", "https://203.0.113.9:6443", "v1.31.4"), (cluster.status, cluster.api_address, cluster.coe_version))
         self.assertEqual(["10.0.0.4"], cluster.master_addresses)
         self.assertEqual(["10.0.0.6", "10.0.0.5"], cluster.default_ng_worker.node_addresses)
+        # The cluster's own addresses are the node groups' (its order), not the answer's top level.
+        self.assertEqual(["10.0.0.6", "10.0.0.5"], cluster.node_addresses)
 
     def test_a_gone_default_group_with_old_addresses_does_not_stop_delete_complete(self):
         cluster = self.make_cluster(self.template, status="DELETE_IN_PROGRESS", stack_id="c-abcdefghijkl")
