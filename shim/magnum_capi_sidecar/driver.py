@@ -43,14 +43,12 @@ class Driver(driver.Driver):
             {"server_type": "vm", "os": "flatcar", "coe": "kubernetes"},
         ]
 
-    # Magnum's API asks these before a create (master_count) and before a
-    # resize of the control plane. The sidecar resizes the control plane like
-    # any group, so both allow what a create allows: an odd count of at least
-    # one (the base class refuses every control-plane resize; Zed's has neither).
-    def validate_master_size(self, node_count):
-        if node_count < 1 or node_count % 2 == 0:
-            raise exception.MasterNGSizeInvalid(requested_size=node_count)
-
+    # Magnum's API asks the driver before a resize of the control plane (and,
+    # with the base class's validate_master_size, before a create). The sidecar
+    # resizes the control plane like any group, so a resize allows what a
+    # create allows: Magnum's own rule, an odd count of at least one (the base
+    # class refuses every control-plane resize). Both methods came with Magnum
+    # 20.0.0 (2025.1); before it the API calls neither.
     def validate_master_resize(self, node_count):
         self.validate_master_size(node_count)
 

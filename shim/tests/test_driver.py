@@ -140,6 +140,12 @@ class MasterResizeTest(DriverTestCase):
         from magnum.drivers.common import driver as magnum_driver
         return magnum_driver.Driver.get_driver("vm", "ubuntu", "kubernetes")
 
+    def test_the_size_rule_is_magnums_own(self):
+        # Not a copy of it: a change of Magnum's rule reaches creates and resizes alike.
+        from magnum.drivers.common import driver as magnum_driver
+        from magnum_capi_sidecar import driver
+        self.assertIs(magnum_driver.Driver.validate_master_size, driver.Driver.validate_master_size)
+
     def test_an_odd_control_plane_size_is_accepted(self):
         self.driver().validate_master_resize(3)
         self.driver().validate_master_size(1)
