@@ -63,27 +63,17 @@ def _network_id(context, network):
     return neutron.get_network(context, network, source="name", target="id", external=False)
 
 
-def _node_group_images(osc, template, nodegroups):
-    # Node groups keep the image they were created with; after an upgrade the
-    # old image may be gone from Glance. The render uses the template's image,
-    # so a node group's own image is a fact worth sending, not worth failing for.
-    images = {}
-    for ident in sorted({ng.image_id for ng in nodegroups if ng.image_id and ng.image_id != template.image_id}):
-        try:
-            images[ident] = _image(osc, ident)
-        except Exception as e:
-            LOG.warning("image %s of a node group not resolved: %s", ident, e)
-    return images
-
-
 def resolve(context, cluster, template, nodegroups):
-    """Everything `resolved` holds in the spec document, for a render."""
+    """Everything `resolved` holds in the spec document, for a render.
+
+    The template's image only: the render uses it for every node group, and
+    the sidecar reads no node group's own image (Magnum keeps the one a group
+    was created with, which may be gone from Glance after an upgrade)."""
     osc = clients.OpenStackClients(context)
     flavor_ids = {cluster.master_flavor_id, cluster.flavor_id}
     flavor_ids.update(ng.flavor_id for ng in nodegroups)
     return {
         "image": _image(osc, template.image_id),
-        "images": _node_group_images(osc, template, nodegroups),
         "flavors": {f: _flavor(osc, f) for f in sorted(x for x in flavor_ids if x)},
         "external_network_id": neutron.get_external_network_id(context, template.external_network_id)
         if template.external_network_id else None,

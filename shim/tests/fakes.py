@@ -45,6 +45,8 @@ class Cloud(object):
         self.flavors = [("3", "m1.medium", vcpus, ram), ("4", "m1.large", 4, 8192)]
         self.volume_types = ["__DEFAULT__"]
         self.app_creds = {}
+        # Every image identifier Glance was asked about, in order.
+        self.image_lookups = []
         # Set to an exception to make Keystone fail application-credential calls
         # (delete_error: only deletions).
         self.keystone_error = None
@@ -55,6 +57,7 @@ class Cloud(object):
         self.images[image_id] = {"id": image_id, "name": name, "kube_version": kube_version, "os_distro": os_distro}
 
     def _find_image(self, ident):
+        self.image_lookups.append(ident)
         if ident in self.images:
             return self.images[ident]
         for image in self.images.values():
@@ -161,6 +164,7 @@ class _LegacyImages(object):
 
     def list(self, filters=None):
         name = (filters or {}).get("name")
+        self.cloud.image_lookups.append(name)
         return [_GlanceImage(i) for i in self.cloud.images.values() if i["name"] == name]
 
 

@@ -10,6 +10,7 @@ from oslo_service import loopingcall
 
 from magnum_capi_sidecar import conf  # noqa: F401  (registers [capi_sidecar])
 from tests import base
+from tests import fakes
 from tests import stub_sidecar
 
 
@@ -305,8 +306,10 @@ class NodeGroupImageTest(DriverTestCase):
         self.sidecar.on("POST", "/v1/clusters/%s/actions/resize" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
         cluster_conductor.Handler().cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
         [(method, path, body)] = self.sidecar.requests
-        self.assertEqual(["7c7c7c7c-0000-4000-8000-000000000007"], list(body["spec"]["resolved"]["images"]))
         self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
+        # The sidecar reads no node group's own image: Glance is asked only about the template's.
+        self.assertNotIn("images", body["spec"]["resolved"])
+        self.assertEqual({fakes.IMAGE_ID}, set(self.cloud.image_lookups))
 
 
 class NodeGroupDeleteTest(DriverTestCase):
