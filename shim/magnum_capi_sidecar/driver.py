@@ -21,6 +21,17 @@ def _refused(error):
         error, (sidecar.SidecarError, sidecar.SidecarUnavailable))
 
 
+def _in_progress(context, cluster):
+    """Whether the cluster's stored status is *_IN_PROGRESS: re-read, as an
+    operation may have started during a synchronous call."""
+    status = cluster.status
+    try:
+        status = cluster.__class__.get_by_uuid(context, cluster.uuid).status
+    except Exception as e:
+        LOG.warning("status of cluster %s not re-read: %s", cluster.uuid, e)
+    return (status or "").endswith("_IN_PROGRESS")
+
+
 class Driver(driver.Driver):
     # Application credentials replace trusts; Magnum must not create one.
     needs_trust = False
@@ -140,6 +151,22 @@ class Driver(driver.Driver):
         from magnum_capi_sidecar.monitor import Monitor
         return Monitor(context, cluster, self.client)
 
+    # Magnum's credential conductor (2025.2 to master) only checks that the
+    # cluster's status allows a rotation and calls this method: unlike the
+    # cluster and CA conductors, it neither sets a status around the call nor
+    # saves the cluster. The status is the driver's to set (magnum-capi-helm,
+    # the driver this API was written for, sets UPDATE_COMPLETE, or
+    # UPDATE_FAILED with the reason), and after the 60 s RPC timeout it is the
+    # only place the user learns the outcome. So: UPDATE_COMPLETE once the
+    # sidecar applied the new credential; UPDATE_FAILED with the reason when
+    # the outcome is unknown (timeout, 5xx: the new credential may be in use;
+    # Magnum allows a rotation from UPDATE_FAILED, so it can be retried);
+    # untouched when nothing happened (the sidecar refused, or no credential
+    # was made), as Magnum leaves it for a refused upgrade, the caller having
+    # the error at once. Never over an *_IN_PROGRESS status (Magnum allows a
+    # rotation while UPDATE_IN_PROGRESS): Magnum polls only clusters in
+    # progress, so a COMPLETE or FAILED written over a running operation would
+    # strand it; the status sync finishes that one.
     def rotate_credential(self, context, cluster):
         # The new credential is the rotating user's, and so becomes the
         # cluster (as with magnum-capi-helm): the usual reason to rotate is
@@ -162,7 +189,16 @@ class Driver(driver.Driver):
                 LOG.warning("rotation of cluster %s failed with an unknown outcome; application "
                             "credential %s kept, as the cluster may use it", cluster.uuid,
                             creds["application_credential_id"])
+                if not _in_progress(context, cluster):
+                    cluster.status = fields.ClusterStatus.UPDATE_FAILED
+                    cluster.status_reason = (
+                        "credential rotation failed with an unknown outcome (application credential %s "
+                        "may be in use; rotate again): %s" % (creds["application_credential_id"], e))
+                    cluster.save()
             raise
+        if not _in_progress(context, cluster):
+            cluster.status = fields.ClusterStatus.UPDATE_COMPLETE
+            cluster.status_reason = None
         cluster.save()
         # Delete exactly the credential the new one replaced, as the sidecar
         # read it from the cluster's secret under its per-cluster lock (null

@@ -282,7 +282,10 @@ class RotateCredentialTest(DriverTestCase):
         self.sidecar.on("POST", self.path, 409, {"error": {"code": "conflict", "message": "cannot rotate the credential: the cluster is being deleted"}})
         self.assertRaises(exception.Conflict, self.rotate)
         self.assertEqual({self.old.id, self.unrelated.id}, set(self.cloud.app_creds))
-        self.assertEqual("u1", objects.Cluster.get_by_uuid(self.context, self.cluster.uuid).user_id)
+        cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        self.assertEqual("u1", cluster.user_id)
+        # Nothing happened: the status stays, as Magnum leaves it for a refused upgrade.
+        self.assertEqual(("CREATE_COMPLETE", None), (cluster.status, cluster.status_reason))
 
     def test_an_unknown_outcome_keeps_both_credentials(self):
         # helm failed after the sidecar wrote the new credential's secret: either may be in use.
@@ -290,6 +293,49 @@ class RotateCredentialTest(DriverTestCase):
         self.assertRaises(exception.MagnumException, self.rotate)
         self.assertEqual(3, len(self.cloud.app_creds))
         self.assertIn(self.old.id, self.cloud.app_creds)
+
+    def test_an_unknown_outcome_fails_the_update_with_the_reason(self):
+        # Magnum's credential conductor sets no status: after an RPC timeout
+        # the status is the only place the user learns the outcome.
+        self.sidecar.on("POST", self.path, 502, {"error": {"code": "helm_failed", "message": "helm upgrade exit 1"}})
+        self.assertRaises(exception.MagnumException, self.rotate)
+        cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        self.assertEqual(("UPDATE_FAILED", "u1"), (cluster.status, cluster.user_id))
+        self.assertIn("unknown outcome", cluster.status_reason)
+        self.assertIn("helm upgrade exit 1", cluster.status_reason)
+
+    def test_an_applied_rotation_completes_the_update(self):
+        self.cluster.status, self.cluster.status_reason = "UPDATE_FAILED", "credential rotation failed with an unknown outcome"
+        self.cluster.save()
+        self.sidecar.on("POST", self.path, 202, self.accepted(self.old.id))
+        self.rotate()
+        cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        self.assertEqual(("UPDATE_COMPLETE", None), (cluster.status, cluster.status_reason))
+
+    def test_a_rotation_never_ends_an_operation_in_progress(self):
+        # Magnum allows a rotation while UPDATE_IN_PROGRESS, and polls only
+        # clusters in progress: a COMPLETE or FAILED would strand the operation.
+        for status, payload in ((202, self.accepted(self.old.id)),
+                                (502, {"error": {"code": "helm_failed", "message": "helm upgrade exit 1"}})):
+            self.cluster.status, self.cluster.status_reason = "UPDATE_IN_PROGRESS", "1 of 3 machines ready"
+            self.cluster.save()
+            self.sidecar.answers[("POST", self.path)] = [(status, payload)]
+            try:
+                self.rotate()
+            except exception.MagnumException:
+                pass
+            cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+            self.assertEqual(("UPDATE_IN_PROGRESS", "1 of 3 machines ready"), (cluster.status, cluster.status_reason))
+
+    def test_an_operation_that_started_during_the_rotation_keeps_its_status(self):
+        stored = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        stored.status = "UPDATE_IN_PROGRESS"
+        stored.save()
+        # self.cluster is the object as the API read it, still CREATE_COMPLETE.
+        self.sidecar.on("POST", self.path, 202, self.accepted(self.old.id))
+        self.rotate()
+        cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        self.assertEqual(("UPDATE_IN_PROGRESS", "u2"), (cluster.status, cluster.user_id))
 
 
 class NodeGroupImageTest(DriverTestCase):

@@ -130,7 +130,7 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertNotEqual(created, rotated)
         self.assertEqual("u2", self.cloud.app_creds[rotated].user_id)
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
-        self.assertEqual("u2", cluster.user_id)
+        self.assertEqual(("u2", "UPDATE_COMPLETE"), (cluster.user_id, cluster.status))
 
         self.handler.cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
         self.assertEqual(3, self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")["spec"]["replicas"])
