@@ -10,6 +10,14 @@
  * retry resumes the watch, or re-lists when no resourceVersion is held yet.
  * `synced()` is true only when every kind has listed and none is broken, so
  * a missing CRD (list answers 404) shows as "not synced" with the reason.
+ *
+ * A connection can also die silently (a network that drops packets, a proxy
+ * whose upstream went): no error, no close, and no event ever again, while
+ * TCP keepalive, answered by whatever holds the other end, may never tell.
+ * So each watch asks the server to end it after `watchTimeoutSeconds`
+ * (randomised up to twice that, as client-go does) and is then resumed; one
+ * still open well past that has lost its connection and is aborted as broken.
+ * Connection attempts and lists are bounded too.
  */
 import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
@@ -29,7 +37,11 @@ export interface WatchCacheOptions {
   retryMs?: number;
   maxRetryMs?: number;
   onError?: (kind: KindName, err: unknown) => void;
+  /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
+  watchTimeoutSeconds?: number;
 }
+
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 
 export interface SyncState {
   ok: boolean;
@@ -50,6 +62,9 @@ export class WatchCache implements ClusterObjectSource {
   private readonly custom: CustomObjectsApi;
   private readonly kinds: WatchedKind[];
   private readonly backoff: BackoffPolicy;
+  private readonly watchSeconds: number;
+  /** The config the watches use: the same, with a bound on each connection attempt. */
+  private readonly watchConfig: KubeConfig;
   private stopped = false;
   /** Requests made to the management API: lists, watch connections, fresh GETs. */
   readonly requests = { list: 0, watch: 0, get: 0 };
@@ -63,6 +78,26 @@ export class WatchCache implements ClusterObjectSource {
     this.kinds = kinds ?? watchedKinds(opts.capiVersion);
     this.index = new ClusterObjectIndex(opts.namespacePrefix);
     this.backoff = { baseMs: opts.retryMs ?? DEFAULT_BACKOFF.baseMs, maxMs: opts.maxRetryMs ?? DEFAULT_BACKOFF.maxMs };
+    this.watchSeconds = opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
+    // Watch takes its fetch options from the config, and node-fetch's `timeout` bounds a request up to its response headers.
+    const bounded = Object.create(config) as KubeConfig;
+    bounded.applyToFetchOptions = (o) => config.applyToFetchOptions({ ...o, timeout: this.graceMs() });
+    this.watchConfig = bounded;
+  }
+
+  /** How long past the asked-for timeout a watch may stay open, and how long a connection attempt may take. */
+  private graceMs(): number {
+    return Math.min(30, this.watchSeconds) * 1000;
+  }
+
+  /** How long a list may take: longer, since a large management cluster's list is megabytes. */
+  private listTimeoutMs(): number {
+    return Math.max(this.graceMs(), 120_000);
+  }
+
+  /** The server's limit for one watch: between once and twice the configured time, so watches do not all end together. */
+  private watchLimitSeconds(): number {
+    return Math.ceil(this.watchSeconds * (1 + Math.random()));
   }
 
   async start(): Promise<void> {
@@ -91,7 +126,7 @@ export class WatchCache implements ClusterObjectSource {
 
   /** A Watch whose connections are counted, and which tells when one is established. */
   private countingWatch(kind: KindName): Watch {
-    const watch = new Watch(this.config);
+    const watch = new Watch(this.watchConfig);
     const open = watch.watch.bind(watch);
     watch.watch = async (path, params, callback, done) => {
       // ListWatch opens its watch when a list returns, even if stop() came
@@ -100,7 +135,11 @@ export class WatchCache implements ClusterObjectSource {
       // server ends the watch.
       if (this.stopped) return new AbortController();
       this.requests.watch++;
+      const limit = this.watchLimitSeconds();
       let failed = false;
+      let ended = false;
+      let lost = false;
+      let deadline: NodeJS.Timeout | undefined;
       const onEvent = (phase: string, obj: KubernetesObject, raw: unknown) => {
         if ((phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') && !this.managed(obj)) {
           // Not ours: ListWatch keeps only its resourceVersion, so a resumed watch starts after it.
@@ -109,13 +148,28 @@ export class WatchCache implements ClusterObjectSource {
         }
         callback(phase, obj, raw);
       };
-      const controller = await open(path, params, onEvent, (err: unknown) => {
-        if (err) failed = true;
-        done(err);
+      const controller = await open(path, { ...params, timeoutSeconds: limit }, onEvent, (err: unknown) => {
+        ended = true;
+        if (deadline) {
+          clearTimeout(deadline);
+          this.timers.delete(deadline);
+        }
+        const why = lost ? new Error(`watch still open ${limit + this.graceMs() / 1000} s after it asked the server to end it at ${limit} s: connection lost`) : err;
+        if (why) failed = true;
+        done(why);
       });
       if (this.stopped) {
         controller.abort();
         return controller;
+      }
+      if (!ended) {
+        deadline = setTimeout(() => {
+          this.timers.delete(deadline!);
+          lost = true;
+          controller.abort();
+        }, limit * 1000 + this.graceMs());
+        deadline.unref();
+        this.timers.add(deadline);
       }
       if (!failed) {
         const s = this.state(kind);
@@ -133,7 +187,10 @@ export class WatchCache implements ClusterObjectSource {
     const list = async () => {
       this.requests.list++;
       this.state(kind.kind).phase = 'listing';
-      const result = (await this.custom.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural })) as KubernetesListObject<KubernetesObject>;
+      const result = (await this.bounded(
+        this.custom.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural }),
+        `list ${kind.plural}`,
+      )) as KubernetesListObject<KubernetesObject>;
       // ListWatch stores every object it is given: only ours may reach it.
       result.items = result.items.filter((o) => this.managed(o));
       const s = this.state(kind.kind);
@@ -170,6 +227,17 @@ export class WatchCache implements ClusterObjectSource {
     } catch (err) {
       fail(err);
     }
+  }
+
+  /** A list that has not answered in time fails (its connection is taken for lost), so the kind retries. */
+  private bounded<T>(request: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const ms = this.listTimeoutMs();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+      timer.unref();
+    });
+    return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
   }
 
   async stop(): Promise<void> {
