@@ -143,4 +143,13 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
     expect(await isChart(path!)).toBe(true);
     expect(cache.pulls).toBe(2);
   });
+
+  it('keeps the credentials of a repository URL out of the error when the repository cannot be reached', async () => {
+    const cache = new ChartCache(cacheDir(), binary, { timeoutSeconds: 20 });
+    const unreachable = cache.archive({ repo: 'http://magnum:s3cr3t-pw@127.0.0.1:1', name: 'openstack-cluster', version: VERSION });
+    await expect(unreachable).rejects.toBeInstanceOf(HelmFailed);
+    const message = ((await unreachable.catch((err: unknown) => err)) as Error).message;
+    expect(message).toMatch(/is not a valid chart repository or cannot be reached/);
+    expect(message).not.toContain('s3cr3t-pw');
+  });
 });
