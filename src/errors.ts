@@ -72,6 +72,16 @@ export class HelmFailed extends SidecarError {
   readonly code = 'helm_failed';
 }
 
+/**
+ * helm refused because another operation holds the release (a helm run from
+ * outside this process: ours are serialised per release). Transient: the
+ * same call can succeed once that operation ends, so 503, not 502.
+ */
+export class HelmReleaseLocked extends SidecarError {
+  readonly statusCode = 503;
+  readonly code = 'helm_release_locked';
+}
+
 /** The helm binary is missing or cannot be executed. */
 export class HelmUnavailable extends SidecarError {
   readonly statusCode = 503;

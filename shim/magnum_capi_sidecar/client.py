@@ -57,7 +57,7 @@ def raise_for_answer(response):
         raise exception.Conflict(message=verbatim)
     if status == 401:
         raise SidecarError(reason="the sidecar refused the token: %s" % message)
-    if status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable"):
+    if status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable", "helm_release_locked"):
         raise SidecarUnavailable(reason=message)
     raise SidecarError(reason=message)
 

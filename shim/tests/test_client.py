@@ -50,6 +50,7 @@ class ClientTest(base.ShimTestCase):
             (409, {"error": {"code": "conflict", "message": "the cluster is being deleted"}}, exception.Conflict),
             (502, {"error": {"code": "helm_failed", "message": "helm upgrade exit 1: boom"}}, sidecar.SidecarError),
             (503, {"error": {"code": "management_cluster_unavailable", "message": "connection refused"}}, sidecar.SidecarUnavailable),
+            (503, {"error": {"code": "helm_release_locked", "message": "another operation is in progress"}}, sidecar.SidecarUnavailable),
         ]
         for status, payload, expected in cases:
             self.answer(UPDATE, status, payload)

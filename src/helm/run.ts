@@ -4,7 +4,7 @@
  * stderr is redacted before it becomes a message.
  */
 import { execa } from 'execa';
-import { HelmFailed, HelmUnavailable } from '../errors.js';
+import { HelmFailed, HelmReleaseLocked, HelmUnavailable } from '../errors.js';
 import { redact } from './redact.js';
 
 export interface RunOptions {
@@ -37,8 +37,6 @@ export function helmEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
   return out;
 }
 
-/** helm refused because another operation holds the release: retrying later can succeed. */
-export class HelmReleaseLocked extends HelmFailed {}
 
 const LOCKED = /another operation \(install\/upgrade\/rollback\) is in progress/i;
 
