@@ -4,14 +4,14 @@
  * taken by helm for a flag.
  */
 import { InvalidInput } from '../errors.js';
+import { isReleaseName } from '../magnum/names.js';
 import type { ChartRef, ReleaseRef } from './types.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
 export function checkRef(ref: ReleaseRef): void {
-  if (!DNS_LABEL.test(ref.release)) throw new InvalidInput(`release name ${JSON.stringify(ref.release)} is not a valid helm release name`, 'cluster.stack_id');
+  if (!isReleaseName(ref.release)) throw new InvalidInput(`release name ${JSON.stringify(ref.release)} is not a valid helm release name`, 'cluster.stack_id');
   if (!NAMESPACE.test(ref.namespace)) throw new InvalidInput(`namespace ${JSON.stringify(ref.namespace)} is not a valid namespace`, 'cluster.project_id');
 }
 

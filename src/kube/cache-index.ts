@@ -3,6 +3,7 @@
  * Magnum cluster under one (namespace, release) key. Pure bookkeeping, no
  * I/O, so it is tested on its own; `WatchCache` only routes watch events here.
  */
+import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
 import type { WatchedKind } from './watch-kinds.js';
 
@@ -48,7 +49,7 @@ export class ClusterObjectIndex {
   private locate(kind: WatchedKind, obj: CapiObject): { key: string; name: string } | undefined {
     const ns = obj.metadata?.namespace;
     const name = obj.metadata?.name;
-    if (!ns || !name || !ns.startsWith(`${this.namespacePrefix}-`)) return undefined;
+    if (!ns || !name || !isManagedNamespace(ns, this.namespacePrefix)) return undefined;
     const release = kind.releaseOf(obj);
     if (!release) return undefined;
     return { key: ClusterObjectIndex.key(ns, release), name: kind.kind === 'Manifests' ? `Manifests/${name}` : name };

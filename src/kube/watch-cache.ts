@@ -20,6 +20,7 @@
  * Connection attempts and lists are bounded too.
  */
 import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
 import { ClusterObjectIndex } from './cache-index.js';
 import { describeError as describe, isNotFound, managementError } from './errors.js';
@@ -112,7 +113,7 @@ export class WatchCache implements ClusterObjectSource {
    * ListWatch stores it, so memory follows Magnum's clusters only.
    */
   private managed(obj: KubernetesObject): boolean {
-    return obj.metadata?.namespace?.startsWith(`${this.opts.namespacePrefix}-`) ?? false;
+    return isManagedNamespace(obj.metadata?.namespace, this.opts.namespacePrefix);
   }
 
   private state(kind: KindName): KindState {

@@ -32,6 +32,20 @@ export function newReleaseName(clusterName: string | null | undefined, suffix = 
   return `${stem}-${suffix}`;
 }
 
+/**
+ * A name helm accepts for a release: a DNS label of at most 53 characters
+ * (every object the chart renders is named after it). Names this driver and
+ * magnum-capi-helm generate always pass.
+ */
+export function isReleaseName(s: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(s);
+}
+
+/** Whether a namespace is one of Magnum's (`<prefix>-…`); objects elsewhere are another product's. */
+export function isManagedNamespace(namespace: string | undefined, prefix: string): boolean {
+  return namespace?.startsWith(`${prefix}-`) ?? false;
+}
+
 /** `<prefix>-<project id with only [a-z0-9] kept>`: the namespace of every cluster of a project. */
 export function namespaceFor(projectId: string, prefix: string): string {
   return `${prefix}-${projectId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, MAX_NAME).replace(/-+$/, '');

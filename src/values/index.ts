@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.js';
 import { InvalidInput } from '../errors.js';
-import { namespaceFor } from '../magnum/names.js';
+import { isReleaseName, namespaceFor } from '../magnum/names.js';
 import type { Spec } from '../magnum/spec.js';
 import { addonToggleValues, cniValues, loadBalancerValues, storageClassValues } from './addons.js';
 import {
@@ -57,20 +57,12 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   cniValues,
 ];
 
-/**
- * Helm refuses release names past 53 characters, and every object the chart
- * renders is named after the release, so it must be a DNS label: checked here
- * so a bad stack_id is a 400 naming the field, not a helm failure (or, in a
- * dry run, values that could never be applied). Names this driver and
- * magnum-capi-helm generate always pass.
- */
-const RELEASE = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** The generated values alone; `spec.cluster.stack_id` must already name the release. */
 export function toChartValues(spec: Spec, site: Config): ChartValues {
   const release = spec.cluster.stack_id;
   if (!release) throw new InvalidInput('cluster.stack_id (the release name) must be set before values are rendered', 'cluster.stack_id');
-  if (!RELEASE.test(release)) {
+  // Checked here too, so a bad stack_id is a 400 naming the field, not a helm failure (or, in a dry run, values that could never be applied).
+  if (!isReleaseName(release)) {
     throw new InvalidInput(`cluster.stack_id ${JSON.stringify(release)} must be a DNS label of at most 53 characters (lower-case letters, digits and inner -), as helm requires of a release name`, 'cluster.stack_id');
   }
   const ctx = renderContext(spec, site, release);

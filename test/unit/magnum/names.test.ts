@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterName, derivedName, namespaceFor, newReleaseName, randomSuffix, sanitise } from '../../../src/magnum/names.js';
+import { clusterName, derivedName, isManagedNamespace, isReleaseName, namespaceFor, newReleaseName, randomSuffix, sanitise } from '../../../src/magnum/names.js';
 import { releaseNameFor, suffixForUuid } from '../../../src/driver/release-name.js';
 
 describe('sanitise', () => {
@@ -79,5 +79,33 @@ describe('derived names, cut as the chart cuts them', () => {
 
   it('the cluster itself is named after the release', () => {
     expect(clusterName(release)).toBe(release);
+  });
+});
+
+describe('isReleaseName', () => {
+  it.each([
+    ['k8s-cluster-abcdefghij23', true],
+    ['a', true],
+    ['a'.repeat(53), true],
+    ['a'.repeat(54), false],
+    ['-a', false],
+    ['a-', false],
+    ['A', false],
+    ['a_b', false],
+    ['', false],
+  ])('%j → %s', (name, ok) => {
+    expect(isReleaseName(name)).toBe(ok);
+  });
+});
+
+describe('isManagedNamespace', () => {
+  it.each([
+    ['magnum-9f0c3a1b', 'magnum', true],
+    ['magnum', 'magnum', false],
+    ['magnumx-1', 'magnum', false],
+    ['kube-system', 'magnum', false],
+    [undefined, 'magnum', false],
+  ])('%j with prefix %s → %s', (ns, prefix, ok) => {
+    expect(isManagedNamespace(ns, prefix)).toBe(ok);
   });
 });
