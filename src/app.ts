@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import type { Driver, ReadinessCheck } from './driver/types.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { createRegistry, metricsPlugin } from './plugins/metrics.js';
 import type { TokenStore } from './plugins/tokens.js';
 import { platformRoutes } from './routes/platform.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(jsonBodyPlugin);
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, { registry: deps.registry ?? createRegistry() });
   await app.register(authPlugin, { tokens: deps.tokens });
