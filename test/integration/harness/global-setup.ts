@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCluster } from '../../../src/devcluster/index.js';
+import { REAL_CHART_VERSION, realChartsDir, skipNotice, startChartRepo } from '../../support/chart-repo.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
     apiServer: string;
     dataDir: string;
+    /** URL of the loopback repository serving the real chart, or '' when the packaged charts are absent. */
+    chartRepo: string;
   }
 }
 
@@ -24,7 +27,12 @@ export default async function setup(project: TestProject) {
   project.provide('kubeconfig', cluster.kubeconfigPath);
   project.provide('apiServer', cluster.server);
   project.provide('dataDir', dataDir);
+  const chartsDir = realChartsDir();
+  const repo = chartsDir ? await startChartRepo(chartsDir) : null;
+  process.stderr.write(repo ? `real chart: openstack-cluster ${REAL_CHART_VERSION} from ${chartsDir} served at ${repo.url}\n` : `${skipNotice('the real-chart integration suites')}\n`);
+  project.provide('chartRepo', repo?.url ?? '');
   return async () => {
+    await repo?.close();
     await cluster.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };

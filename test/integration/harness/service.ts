@@ -8,9 +8,15 @@ import { createEngine } from '../../../src/engine.js';
 import { createRegistry } from '../../../src/plugins/metrics.js';
 import { TokenStore } from '../../../src/plugins/tokens.js';
 import { captureLogs, TOKEN } from '../../support/app.js';
+import { REAL_CHART_VERSION } from '../../support/chart-repo.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 export const TEST_CHART = join(ROOT, 'test/fixtures/charts/openstack-cluster');
+
+/** Chart settings for the real openstack-cluster chart from the loopback repository (see chart-repo.ts). */
+export function realChart(repoUrl: string, defaultVersion = REAL_CHART_VERSION) {
+  return { repo: repoUrl, name: 'openstack-cluster', defaultVersion };
+}
 
 export async function startService(kubeconfig: string, opts: { helm?: string; config?: ConfigInput } = {}) {
   const config = parseConfig({

@@ -1,0 +1,97 @@
+/**
+ * The real `openstack-cluster` chart, served as a Helm chart repository on
+ * loopback: the packaged archives and `index.yaml` beside the project
+ * (`../shared/reference/charts`, or `MCS_TEST_CHARTS_DIR`), exactly as the
+ * public repository serves them, so tests go through `--repo URL --version V`.
+ *
+ * Run as a script (`tsx test/support/chart-repo.ts`) it serves until killed
+ * and prints the URL on its first line, for the shell-driven shim suites.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** The newest packaged version: what the suites install unless they test another. */
+export const REAL_CHART_VERSION = '0.27.0';
+
+/** Where the packaged charts are, or null on a clone without them. */
+export function realChartsDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = [env.MCS_TEST_CHARTS_DIR, join(ROOT, '../shared/reference/charts')];
+  for (const dir of candidates) {
+    if (dir && existsSync(join(dir, 'index.yaml'))) return resolve(dir);
+  }
+  return null;
+}
+
+/** The one line a skipped suite prints, so a user knows what did not run and how to run it. */
+export function skipNotice(suite: string): string {
+  return `skipped: ${suite} needs the packaged openstack-cluster charts; set MCS_TEST_CHARTS_DIR to a folder with index.yaml and the .tgz archives (or put ../shared/reference/charts beside the project)`;
+}
+
+/** The chart versions packaged in `dir`, newest first, as `index.yaml` lists them. */
+export function packagedVersions(dir: string): string[] {
+  const archives = readdirSync(dir).filter((f) => /^openstack-cluster-.+\.tgz$/.test(f));
+  return archives
+    .map((f) => f.replace(/^openstack-cluster-/, '').replace(/\.tgz$/, ''))
+    .sort((a, b) => compareVersions(b, a));
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export interface ChartRepo {
+  url: string;
+  dir: string;
+  /** Files served so far, by name: shows a suite really pulled from the repository. */
+  served: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Serves `dir` (index.yaml and the archives only, nothing else) on 127.0.0.1 with a free port. */
+export async function startChartRepo(dir: string): Promise<ChartRepo> {
+  const served = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const name = basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const allowed = name === 'index.yaml' || /^[A-Za-z0-9._-]+\.tgz$/.test(name);
+    const path = join(dir, name);
+    if (req.method !== 'GET' || !allowed || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    served.set(name, (served.get(name) ?? 0) + 1);
+    const type = name.endsWith('.yaml') ? 'application/x-yaml' : 'application/gzip';
+    res.writeHead(200, { 'content-type': type }).end(readFileSync(path));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    served,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const dir = realChartsDir();
+  if (!dir) {
+    process.stderr.write(`${skipNotice('the chart repository')}\n`);
+    process.exit(3);
+  }
+  const repo = await startChartRepo(dir);
+  process.stdout.write(`${repo.url}\n`);
+  const stop = () => void repo.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
