@@ -14,6 +14,16 @@ capo_version=v0.11.3
 
 log() { echo "mgmt-cluster: $*" >&2; }
 
+# Test runs that start at once (two suites, two checkouts on one machine) share
+# this cache: one builds while the others wait, rather than all writing the
+# same .partial file.
+mkdir -p "$cache"
+exec 9> "$cache/.build.lock"
+if ! flock -n 9; then
+  log "waiting for another build in $cache"
+  flock 9
+fi
+
 key_of() {
   { go env GOVERSION; cat "$1/go.mod" "$1/main.go"; [ -f "$1/go.sum" ] && cat "$1/go.sum"; } | sha256sum | cut -c1-16
 }
