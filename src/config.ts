@@ -139,8 +139,12 @@ function envValue(name: string, value: string): unknown {
   }
 }
 
+/** Keys whose spelling camel-casing cannot reach (`MCS_TLS__CLIENT_CA` → `clientCA`). */
+const SPELLINGS: Record<string, string> = { clientCa: 'clientCA' };
+
 function camel(s: string): string {
-  return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const word = s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return SPELLINGS[word] ?? word;
 }
 
 /**
