@@ -5,6 +5,7 @@
  */
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -16,10 +17,12 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import type { Driver, ReadinessCheck } from './driver/types.js';
+import { auditPlugin } from './plugins/audit.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { createRegistry, metricsPlugin } from './plugins/metrics.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
 import type { TokenStore } from './plugins/tokens.js';
 import { platformRoutes } from './routes/platform.js';
 import { actionRoutes } from './routes/v1/actions.js';
@@ -34,9 +37,11 @@ export interface AppDeps {
   tokens: TokenStore;
   checks?: ReadinessCheck[];
   logger: Logger;
+  /** The audit trail's logger (see plugins/audit-log.ts); without one nothing is audited. */
+  audit?: Logger;
   registry?: Registry;
-  /** Extra Fastify options (HTTPS, timeouts) from the server. */
-  server?: Partial<FastifyServerOptions> & { https?: { cert: Buffer; key: Buffer } };
+  /** Extra Fastify options (HTTPS, client certificates, timeouts) from the server. */
+  server?: Partial<FastifyServerOptions> & { https?: HttpsOptions };
 }
 
 export const API_VERSION = '0.1.0';
@@ -87,8 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, { registry: deps.registry ?? createRegistry() });
   await app.register(authPlugin, { tokens: deps.tokens });
+  await app.register(rateLimitPlugin, deps.config.rateLimit);
+  await app.register(auditPlugin, { audit: deps.audit });
 
-  // An audit trail of mutating calls; bodies only at debug, with secrets redacted by path.
+  // Bodies of mutating calls only at debug, with secrets redacted by path (the audit trail is plugins/audit.ts).
   app.addHook('preHandler', async (request) => {
     if (request.method !== 'GET' && request.routeOptions.url?.startsWith('/v1/')) {
       request.log.debug({ body: request.body }, 'request body');

@@ -24,7 +24,12 @@ export const ConfigSchema = z.strictObject({
   listen: HostPort.default({ host: '127.0.0.1', port: 8080 }),
   /** PEM files; when both are set the API serves HTTPS only. */
   tls: z
-    .strictObject({ cert: z.string().min(1), key: z.string().min(1) })
+    .strictObject({
+      cert: z.string().min(1),
+      key: z.string().min(1),
+      /** CA bundle (PEM): when set, every connection needs a client certificate it signed. */
+      clientCA: z.string().min(1).optional(),
+    })
     .optional(),
   /** File of bearer tokens, one per line; `#` starts a comment. Required to serve /v1. */
   tokensFile: z.string().min(1).optional(),
@@ -92,6 +97,17 @@ export const ConfigSchema = z.strictObject({
       capiVersion: z.enum(['v1beta1', 'v1beta2']).default('v1beta1'),
     })
     .prefault({}),
+  /** One line per mutating call and kubeconfig read, on its own logger (stdout unless `file` is set). */
+  audit: z
+    .strictObject({
+      enabled: z.union([z.boolean(), z.stringbool()]).default(true),
+      file: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** Per-caller request rate of `reader` and `admin` callers; `driver` is never limited. */
+  rateLimit: z
+    .strictObject({ max: PositiveInt.default(300), windowSeconds: PositiveInt.default(60) })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where development mode (no kubeconfig) keeps its local cluster and token; default `.dev` in the project. */
   devDataDir: z.string().min(1).optional(),
@@ -123,8 +139,12 @@ function envValue(name: string, value: string): unknown {
   }
 }
 
+/** Keys whose spelling camel-casing cannot reach (`MCS_TLS__CLIENT_CA` → `clientCA`). */
+const SPELLINGS: Record<string, string> = { clientCa: 'clientCA' };
+
 function camel(s: string): string {
-  return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const word = s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return SPELLINGS[word] ?? word;
 }
 
 /**
@@ -169,7 +189,10 @@ function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<str
   const abs = (p: unknown) => (typeof p === 'string' && p !== '' ? resolve(baseDir, p) : p);
   const out = { ...raw };
   for (const k of ['tokensFile', 'kubeconfig', 'devDataDir']) if (k in out && out[k] !== 'in-cluster') out[k] = abs(out[k]);
-  if (isPlainObject(out.tls)) out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key) };
+  if (isPlainObject(out.tls)) {
+    out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key), ...('clientCA' in out.tls ? { clientCA: abs(out.tls.clientCA) } : {}) };
+  }
+  if (isPlainObject(out.audit) && 'file' in out.audit) out.audit = { ...out.audit, file: abs(out.audit.file) };
   if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
   return out;
 }

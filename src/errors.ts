@@ -28,6 +28,18 @@ export class Unauthorized extends SidecarError {
   readonly code = 'unauthorized';
 }
 
+/** Authenticated, but the caller's role does not reach this route. */
+export class Forbidden extends SidecarError {
+  readonly statusCode = 403;
+  readonly code = 'forbidden';
+}
+
+/** A non-driver caller went over its request rate (the `rateLimit` settings). */
+export class RateLimited extends SidecarError {
+  readonly statusCode = 429;
+  readonly code = 'rate_limited';
+}
+
 export class NotFound extends SidecarError {
   readonly statusCode = 404;
   readonly code = 'not_found';

@@ -1,7 +1,7 @@
 /**
  * The listener and the process lifecycle: HTTPS when configured, graceful
  * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests,
- * close the engine, exit 0), token reload on SIGHUP.
+ * close the engine, exit 0), token reload (and audit file reopen) on SIGHUP.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { Driver, ReadinessCheck } from './driver/types.js';
 import { loggerOptions } from './logger.js';
+import { createAuditLog } from './plugins/audit-log.js';
 import { TokenStore, readTokensFile } from './plugins/tokens.js';
 import type { Registry } from 'prom-client';
 
@@ -38,14 +39,21 @@ export async function startServer(
 ): Promise<RunningServer> {
   const tokens = TokenStore.fromFile(config.tokensFile);
   const https = config.tls
-    ? { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }
+    ? {
+        cert: readFileSync(config.tls.cert),
+        key: readFileSync(config.tls.key),
+        // The handshake itself refuses a connection without a certificate signed by this CA.
+        ...(config.tls.clientCA ? { ca: readFileSync(config.tls.clientCA), requestCert: true, rejectUnauthorized: true } : {}),
+      }
     : undefined;
+  const audit = config.audit.enabled ? createAuditLog(config.audit.file) : undefined;
   const app = await buildApp({
     config,
     driver: engine.driver,
     checks: engine.checks,
     tokens,
     logger,
+    ...(audit ? { audit: audit.logger } : {}),
     ...(engine.registry ? { registry: engine.registry } : {}),
     server: https ? { https } : {},
   });
@@ -61,7 +69,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `${https ? 'https' : 'http'}://${host}:${port}`;
-  logger.info({ url, tokenCount: tokens.size }, 'magnum-capi-sidecar listening');
+  logger.info({ url, tokenCount: tokens.size, clientCertificates: Boolean(config.tls?.clientCA), audit: audit ? (config.audit.file ?? 'stdout') : false }, 'magnum-capi-sidecar listening');
 
   let closing: Promise<void> | undefined;
   const shutdown = (signal = 'shutdown'): Promise<void> => {
@@ -74,6 +82,8 @@ export async function startServer(
     return closing;
   };
   const reload = () => {
+    // logrotate moved the file: write to a new one at the same path.
+    audit?.reopen();
     try {
       tokens.replace(readTokensFile(config.tokensFile));
       logger.info({ tokenCount: tokens.size }, 'tokens reloaded');

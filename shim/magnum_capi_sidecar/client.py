@@ -82,6 +82,12 @@ class Client(object):
     def _verify(self):
         return CONF.capi_sidecar.ca_file or True
 
+    def _cert(self):
+        cert, key = CONF.capi_sidecar.cert_file, CONF.capi_sidecar.key_file
+        if key and not cert:
+            raise SidecarUnavailable(reason="[capi_sidecar] key_file is set without cert_file")
+        return (cert, key) if key else cert
+
     def _send(self, method, path, body=None, timeout=None, retries=0):
         url = self.url + path
         attempt = 0
@@ -90,7 +96,7 @@ class Client(object):
                 response = self.session.request(
                     method, url, json=body, headers=self._headers(),
                     timeout=timeout or CONF.capi_sidecar.timeout,
-                    verify=self._verify())
+                    verify=self._verify(), cert=self._cert())
                 break
             except (requests.ConnectionError, requests.Timeout) as e:
                 if attempt >= retries:

@@ -14,6 +14,12 @@ OPTS = [
                help="File holding the bearer token (first non-comment line)."),
     cfg.StrOpt("ca_file", default=None,
                help="CA bundle to verify the sidecar's TLS certificate."),
+    # For a sidecar started with tls.clientCA: the handshake needs them.
+    cfg.StrOpt("cert_file", default=None,
+               help="Client certificate (PEM) presented to the sidecar; "
+                    "with key_file, or holding the key too."),
+    cfg.StrOpt("key_file", default=None,
+               help="Private key (PEM) of cert_file."),
     # Synchronous RPCs (upgrade, rotation) time out after 60 s in the
     # conductor; the HTTP call must give up well before that.
     cfg.IntOpt("timeout", default=40, min=1, max=55,

@@ -11,6 +11,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         stub = self.server.stub
         stub.requests.append((self.command, self.path, body))
         stub.authorizations.append(self.headers.get("authorization"))
+        peer = self.connection.getpeercert() if hasattr(self.connection, "getpeercert") else None
+        stub.client_subjects.append(dict(rdn[0] for rdn in peer["subject"]) if peer else None)
         status, payload = stub.answer(self.command, self.path, body)
         if callable(payload):
             payload = payload(body)
@@ -27,20 +29,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A refused TLS handshake is an expected outcome in the certificate tests.
+        pass
+
+
 class StubSidecar(object):
     """`answers` maps (method, path) to a list of (status, payload), consumed in order
     (a callable payload is called with the request body, while the request is in flight);
-    `requests` records (method, path, body) and `authorizations` each request's
-    Authorization header."""
+    `requests` records (method, path, body), `authorizations` each request's
+    Authorization header and `client_subjects` the client certificate's subject
+    (a dict, or None). `tls`, an ssl.SSLContext, serves HTTPS."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.answers = {}
         self.requests = []
         self.authorizations = []
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.client_subjects = []
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.stub = self
+        if tls is not None:
+            # An ssl.SSLContext (server side); the handshake runs as each connection is accepted.
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.server.server_port)
 
     def on(self, method, path, status, payload):
         self.answers.setdefault((method, path), []).append((status, payload))

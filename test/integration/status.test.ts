@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { capiPlayer } from './harness/capi.js';
 import { kube } from './harness/kube.js';
-import { AUTH, startService } from './harness/service.js';
+import { AUTH, READER_AUTH, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
@@ -50,7 +50,7 @@ describe('status from the watch cache', () => {
 
     const health = await svc.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/health`, headers: AUTH });
     expect(health.json().health_status).toBe('HEALTHY');
-    const listed = await svc.app.inject({ method: 'GET', url: '/v1/clusters', headers: AUTH });
+    const listed = await svc.app.inject({ method: 'GET', url: '/v1/clusters', headers: READER_AUTH });
     expect(listed.json().clusters).toContainEqual(expect.objectContaining({ uuid: spec.cluster.uuid, stack_id: stack, state: 'Ready' }));
 
     // Resize: the autoscaler-style replica change reaches node_count.

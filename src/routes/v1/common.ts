@@ -9,10 +9,12 @@ export const security = [{ bearer: [] }];
 export const mutatingErrors = {
   400: ErrorResponse,
   401: ErrorResponse,
+  403: ErrorResponse,
   404: ErrorResponse,
   409: ErrorResponse,
   413: ErrorResponse,
   422: ErrorResponse,
+  429: ErrorResponse,
   501: ErrorResponse,
   502: ErrorResponse,
   503: ErrorResponse,
@@ -21,7 +23,9 @@ export const mutatingErrors = {
 export const readErrors = {
   400: ErrorResponse,
   401: ErrorResponse,
+  403: ErrorResponse,
   404: ErrorResponse,
+  429: ErrorResponse,
   503: ErrorResponse,
 } as const;
 

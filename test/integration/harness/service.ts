@@ -6,8 +6,7 @@ import { buildApp } from '../../../src/app.js';
 import { parseConfig, type ConfigInput } from '../../../src/config.js';
 import { createEngine } from '../../../src/engine.js';
 import { createRegistry } from '../../../src/plugins/metrics.js';
-import { TokenStore } from '../../../src/plugins/tokens.js';
-import { captureLogs, TOKEN } from '../../support/app.js';
+import { ADMIN_TOKEN, READER_TOKEN, captureAudit, captureLogs, testTokens, TOKEN } from '../../support/app.js';
 import { REAL_CHART_VERSION } from '../../support/chart-repo.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
@@ -26,9 +25,10 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
     ...opts.config,
   });
   const { logger, lines } = captureLogs('debug');
+  const audit = captureAudit();
   const registry = createRegistry(false);
   const engine = await createEngine({ ...config, kubeconfig }, logger, registry);
-  const app = await buildApp({ config, driver: engine.driver, checks: engine.checks, tokens: new TokenStore([TOKEN]), logger, registry });
+  const app = await buildApp({ config, driver: engine.driver, checks: engine.checks, tokens: testTokens(), logger, audit: audit.logger, registry });
   await app.ready();
   const ready = async () => {
     const res = await app.inject({ method: 'GET', url: '/readyz' });
@@ -43,17 +43,22 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
     app,
     engine,
     logs: lines,
+    audit: audit.lines,
     ready,
     waitReady,
     close: async () => {
       await app.close();
       await engine.close();
-      assertNoSecretLogged(lines, kubeconfigSecrets(kubeconfig));
+      const secrets = kubeconfigSecrets(kubeconfig);
+      assertNoSecretLogged(lines, secrets);
+      assertNoSecretAudited(audit.lines, secrets);
     },
   };
 }
 
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
+export const READER_AUTH = { authorization: `Bearer ${READER_TOKEN}` };
+export const ADMIN_AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** Secrets the fixture specs and the test token carry; none may reach a log line (logged at debug). */
 export const SECRETS = [
@@ -61,6 +66,8 @@ export const SECRETS = [
   ...['ca', 'etcd', 'proxy', 'sa'].flatMap((n) => [`TEST-${n}-KEY`]),
   'BEGIN RSA PRIVATE KEY',
   TOKEN,
+  READER_TOKEN,
+  ADMIN_TOKEN,
 ];
 
 /** The management cluster's own credentials: the bearer token in the kubeconfig the service was given. */
@@ -74,4 +81,11 @@ export function assertNoSecretLogged(lines: string[], extra: readonly string[] =
   const leaked = [...SECRETS, ...extra].filter((s) => text.includes(s));
   if (leaked.length > 0) throw new Error(`secrets reached the log: ${leaked.map((s) => s.slice(0, 12)).join(', ')}`);
   if (!text.includes('"request body"')) throw new Error('no request body was logged: the secret check would prove nothing');
+}
+
+/** The audit trail gets the same scan, plus the marks of a kubeconfig (its read is audited, its text never). */
+export function assertNoSecretAudited(lines: string[], extra: readonly string[] = []): void {
+  const text = lines.join('');
+  const leaked = [...SECRETS, ...extra, 'client-key-data', 'client-certificate-data', 'apiVersion: v1'].filter((s) => text.includes(s));
+  if (leaked.length > 0) throw new Error(`secrets reached the audit trail: ${leaked.map((s) => s.slice(0, 12)).join(', ')}`);
 }

@@ -44,8 +44,31 @@ describe('configuration', () => {
     ['MCS_LIMITS__MIN_FLAVOR_RAM_MB', '4096', (c: ReturnType<typeof loadConfig>) => c.limits.minFlavorRamMb, 4096],
     ['MCS_LABEL_DEFAULTS__monitoring_enabled', 'true', (c: ReturnType<typeof loadConfig>) => c.labelDefaults, { monitoring_enabled: 'true' }],
     ['MCS_VALUES_OVERLAYS', '/a.yaml,/b.yaml', (c: ReturnType<typeof loadConfig>) => c.valuesOverlays, ['/a.yaml', '/b.yaml']],
+    ['MCS_AUDIT__ENABLED', 'false', (c: ReturnType<typeof loadConfig>) => c.audit.enabled, false],
+    ['MCS_AUDIT__FILE', '/var/log/mcs/audit.log', (c: ReturnType<typeof loadConfig>) => c.audit, { enabled: true, file: '/var/log/mcs/audit.log' }],
+    ['MCS_RATE_LIMIT__MAX', '50', (c: ReturnType<typeof loadConfig>) => c.rateLimit, { max: 50, windowSeconds: 60 }],
   ])('%s=%s sets the setting', (key, value, pick, expected) => {
     expect(pick(loadConfig({ [key]: value }))).toEqual(expected);
+  });
+
+  it('audits by default and limits non-driver callers to 300 calls a minute', () => {
+    expect(loadConfig({})).toMatchObject({ audit: { enabled: true }, rateLimit: { max: 300, windowSeconds: 60 } });
+  });
+
+  it('resolves the client CA and the audit file of a YAML file against its directory', () => {
+    const file = tempFile('tls.yaml', 'tls: {cert: c.pem, key: k.pem, clientCA: clients.pem}\naudit: {enabled: true, file: audit.log}\n');
+    const config = loadConfig({ MCS_CONFIG: file });
+    expect(config.tls).toEqual({ cert: join(dir, 'c.pem'), key: join(dir, 'k.pem'), clientCA: join(dir, 'clients.pem') });
+    expect(config.audit.file).toBe(join(dir, 'audit.log'));
+  });
+
+  it('takes the client CA from MCS_TLS__CLIENT_CA', () => {
+    const config = loadConfig({ MCS_TLS__CERT: '/c.pem', MCS_TLS__KEY: '/k.pem', MCS_TLS__CLIENT_CA: '/etc/mcs/clients.pem' });
+    expect(config.tls?.clientCA).toBe('/etc/mcs/clients.pem');
+  });
+
+  it('refuses an audit switch that is not a boolean, naming it', () => {
+    expect(() => loadConfig({ MCS_AUDIT__ENABLED: 'sometimes' })).toThrow(/audit\.enabled/);
   });
 
   it('resolves relative paths from the environment against the working directory', () => {
