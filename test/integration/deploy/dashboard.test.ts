@@ -110,6 +110,7 @@ describe('the Grafana dashboard against /metrics', () => {
     await svc.waitReady();
     const call = (method: 'POST' | 'DELETE', url: string, payload: unknown) => svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
     const spec = clusterSpec('dashboard');
+    const started = Date.now() / 1000;
     const created = await call('POST', '/v1/clusters', spec);
     expect(created.statusCode, created.body).toBe(201);
     const stack = created.json().stack_id as string;
@@ -120,6 +121,12 @@ describe('the Grafana dashboard against /metrics', () => {
       const now = (await svc.app.inject({ method: 'GET', url: '/metrics' })).body;
       if (!/^mcs_clusters\{state="Provisioning"\} 1$/m.test(now)) throw new Error('the new cluster is not counted as Provisioning yet');
     }, { timeout: 15_000, interval: 200 });
+    const during = (await svc.app.inject({ method: 'GET', url: '/metrics' })).body;
+    // The cache holds the chart's Cluster, and its watch has just delivered it.
+    expect(during).toMatch(/^mcs_watch_cache_objects\{kind="Cluster"\} 1$/m);
+    const last = Number(/^mcs_watch_last_event_timestamp_seconds\{kind="Cluster"\} (\S+)$/m.exec(during)?.[1]);
+    expect(last).toBeGreaterThanOrEqual(started);
+    expect(last).toBeLessThanOrEqual(Date.now() / 1000);
     const deleted = await call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, withStack(spec, stack, 'CREATE_IN_PROGRESS'));
     expect(deleted.statusCode, deleted.body).toBe(202);
     const polled = await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, withStack(spec, stack, 'DELETE_IN_PROGRESS'));
