@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { createDriver } from './driver/operations.js';
 import type { ReadinessCheck, Driver } from './driver/types.js';
@@ -23,7 +23,9 @@ import { markMachinesForRemoval } from './kube/machines.js';
 import { cacheObserver } from './kube/observer.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
 import { WatchCache } from './kube/watch-cache.js';
+import { watchedKinds } from './kube/watch-kinds.js';
 import { PROJECT_ROOT, createPlanner } from './planner.js';
+import { instrumentDriver, instrumentObserver, registerEngineMetrics, type EngineMetrics } from './plugins/engine-metrics.js';
 import { createRegistry } from './plugins/metrics.js';
 import type { Engine } from './server.js';
 
@@ -42,20 +44,31 @@ export interface EngineParts extends Engine {
 
 export async function createEngine(config: Config & { kubeconfig: string }, logger: Logger, registry: Registry = createRegistry()): Promise<EngineParts> {
   const kube = kubeClients(config.kubeconfig);
+  // The series read the parts built below when scraped; the recorders are only called once those exist.
+  let metrics: EngineMetrics | undefined;
   const cache = new WatchCache(kube.config, {
     namespacePrefix: config.namespacePrefix,
     capiVersion: config.status.capiVersion,
-    onError: (kind, err) => logger.warn({ kind, err: describeError(err) }, 'watch broken; re-listing'),
+    onError: (kind, err) => {
+      metrics?.watchRestarted(kind);
+      logger.warn({ kind, err: describeError(err) }, 'watch broken; re-listing');
+    },
+    onEvent: (kind) => metrics?.watchEvent(kind),
   });
   const index = watchClusterIndex(kube.config, (err) => logger.warn({ err: describeError(err) }, 'cluster index watch broken; re-listing'));
   const binary = resolveHelmBinary(config.helm.binary);
-  const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary);
+  const onRun = (run: Parameters<EngineMetrics['helmRun']>[0]) => metrics?.helmRun(run);
+  const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary, {
+    onRun,
+    onPull: (outcome) => metrics?.chartPull(outcome),
+  });
   const helm = createHelmClient({
     binary,
     // In a pod helm finds the service account itself.
     kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
     timeoutSeconds: config.helm.timeoutSeconds,
     archiveFor: (req) => chartCache.archive(req.chart),
+    onRun,
   });
   const releases = createReleaseManager(helm, config.helm.concurrency, logger);
   const planner = await createPlanner(config);
@@ -68,36 +81,28 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     readKubeconfig: (ref) => readKubeconfig(kube, ref.namespace, ref.release),
   };
 
-  const driver = createDriver({
+  const observer = cacheObserver(cache, config.status);
+  metrics = registerEngineMetrics(registry, {
+    kinds: watchedKinds(config.status.capiVersion).map((k) => k.kind),
+    helmRunning: () => releases.queue.running,
+    kubeRequests: () => cache.requests,
+    cacheObjects: () => cache.objectCounts(),
+    cacheSynced: () => cache.synced().ok,
+    clusterStates: () => index.all().map((loc) => observer.state(loc).state),
+  });
+
+  const driver = instrumentDriver(createDriver({
     config,
     planner,
     releases,
     secrets,
-    observer: cacheObserver(cache, config.status),
+    observer: instrumentObserver(observer, metrics),
     index,
     prepareChart: async (plan) => {
       await chartCache.archive(plan.chart);
     },
     markNodesForRemoval: (ref, group, nodes) => markMachinesForRemoval(kube, ref, group, nodes, config.status.capiVersion),
-  });
-
-  new Gauge({
-    name: 'mcs_helm_operations_running',
-    help: 'helm processes running now',
-    registers: [registry],
-    collect() {
-      this.set(releases.queue.running);
-    },
-  });
-  new Gauge({
-    name: 'mcs_kube_requests',
-    help: 'requests made to the management API by the watch cache, by kind of request',
-    labelNames: ['request'] as const,
-    registers: [registry],
-    collect() {
-      for (const [request, n] of Object.entries(cache.requests)) this.set({ request }, n);
-    },
-  });
+  }), metrics);
 
   // Start the watches without blocking start-up on a management cluster that is down: /readyz says so.
   void cache.start().catch((err) => logger.error({ err: String(err) }, 'watch cache did not start'));

@@ -61,6 +61,8 @@ export interface ObservedStatus {
   response: StatusResponse;
   /** The cache holds no Cluster object: a delete may be complete, pending a fresh read. */
   clusterAbsent: boolean;
+  /** This answer fails a create or update on its deadline (for metrics). */
+  timedOut?: 'CREATE' | 'UPDATE' | null;
 }
 
 /** Cluster API objects as the watch cache sees them, mapped through the pure status code. */

@@ -17,12 +17,16 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HelmFailed } from '../errors.js';
 import { pullArgs } from './args.js';
-import { runHelm } from './run.js';
+import { runHelm, type HelmRunObserver } from './run.js';
 import type { ChartRef } from './types.js';
 
 export interface ChartCacheOptions {
   /** A pull still running after this long is killed and fails (the next operation tries again). */
   timeoutSeconds?: number;
+  /** Told of every helm run (pull, and the check that an archive loads), for metrics. */
+  onRun?: HelmRunObserver;
+  /** Told how each pull from the repository ended: a pull that saved no loadable archive failed. */
+  onPull?: (outcome: 'success' | 'failure') => void;
 }
 
 const DEFAULT_PULL_TIMEOUT_SECONDS = 120;
@@ -35,9 +39,13 @@ export class ChartCache {
   constructor(
     private readonly dir: string,
     private readonly binary: string,
-    opts: ChartCacheOptions = {},
+    private readonly opts: ChartCacheOptions = {},
   ) {
     this.timeoutMs = (opts.timeoutSeconds ?? DEFAULT_PULL_TIMEOUT_SECONDS) * 1000;
+  }
+
+  private run(args: string[]): Promise<string> {
+    return runHelm(args, { binary: this.binary, timeoutMs: this.timeoutMs, onRun: this.opts.onRun });
   }
 
   private keyOf(chart: ChartRef): string {
@@ -76,7 +84,18 @@ export class ChartCache {
       await rm(path, { force: true });
     }
     this.pulls++;
-    await runHelm(pullArgs(chart, dest), { binary: this.binary, timeoutMs: this.timeoutMs });
+    try {
+      const path = await this.pull(chart, dest);
+      this.opts.onPull?.('success');
+      return path;
+    } catch (err) {
+      this.opts.onPull?.('failure');
+      throw err;
+    }
+  }
+
+  private async pull(chart: ChartRef, dest: string): Promise<string> {
+    await this.run(pullArgs(chart, dest));
     const pulled = (await archivesIn(dest))[0];
     if (!pulled) throw new HelmFailed(`helm pull of chart ${chart.name} ${chart.version} left no archive`);
     const path = join(dest, pulled);
@@ -91,7 +110,7 @@ export class ChartCache {
   /** Why helm cannot load this archive, or undefined when it can. */
   private async problemWith(path: string): Promise<string | undefined> {
     try {
-      await runHelm(['show', 'chart', path], { binary: this.binary, timeoutMs: this.timeoutMs });
+      await this.run(['show', 'chart', path]);
       return undefined;
     } catch (err) {
       if (err instanceof HelmFailed) return err.message;

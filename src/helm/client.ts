@@ -14,6 +14,7 @@ export interface HelmOptions {
   /** Resolves a chart to a cached archive path (or undefined for local charts). */
   archiveFor?: (req: UpgradeRequest) => Promise<string | undefined>;
   onSpawn?: RunOptions['onSpawn'];
+  onRun?: RunOptions['onRun'];
 }
 
 const STATUSES: readonly ReleaseStatus[] = ['deployed', 'failed', 'pending-install', 'pending-upgrade', 'pending-rollback', 'uninstalling', 'superseded', 'uninstalled'];
@@ -36,7 +37,7 @@ function secretsIn(values: unknown, out: string[] = []): string[] {
 const NOT_FOUND = /release: not found/i;
 
 export function createHelmClient(opts: HelmOptions): Helm {
-  const base = { binary: opts.binary, kubeconfig: opts.kubeconfig, timeoutMs: (opts.timeoutSeconds + 30) * 1000, onSpawn: opts.onSpawn };
+  const base = { binary: opts.binary, kubeconfig: opts.kubeconfig, timeoutMs: (opts.timeoutSeconds + 30) * 1000, onSpawn: opts.onSpawn, onRun: opts.onRun };
 
   async function detectVersion(): Promise<HelmVersion> {
     const full = (await runHelm(['version', '--template', '{{.Version}}'], { ...base, kubeconfig: undefined })).trim();

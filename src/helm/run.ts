@@ -17,7 +17,28 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the child's pid, so tests can simulate a crash mid-operation. */
   onSpawn?: (pid: number | undefined) => void;
+  /** Told of every finished run, for metrics. */
+  onRun?: HelmRunObserver;
 }
+
+/**
+ * How a helm run ended. `not_found` is helm's "release: not found", which
+ * callers of uninstall and history take as an answer, not a failure.
+ */
+export type HelmOutcome = 'success' | 'not_found' | 'failure';
+
+/** Why a run failed, in a word that keeps a metric's label set small; `none` unless it failed. */
+export type HelmFailureReason = 'none' | 'release_locked' | 'timeout' | 'killed' | 'helm_missing' | 'exit_error';
+
+export interface HelmRun {
+  /** helm's subcommand: upgrade, uninstall, history, rollback, template, pull, show, version. */
+  command: string;
+  seconds: number;
+  outcome: HelmOutcome;
+  reason: HelmFailureReason;
+}
+
+export type HelmRunObserver = (run: HelmRun) => void;
 
 /**
  * Variables of the sidecar's own environment that would send helm somewhere
@@ -39,9 +60,13 @@ export function helmEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
 
 
 const LOCKED = /another operation \(install\/upgrade\/rollback\) is in progress/i;
+const NOT_FOUND = /release: not found/i;
 
 export async function runHelm(args: string[], opts: RunOptions): Promise<string> {
   const argv = opts.kubeconfig ? [...args, '--kubeconfig', opts.kubeconfig] : args;
+  const started = performance.now();
+  const report = (outcome: HelmOutcome, reason: HelmFailureReason) =>
+    opts.onRun?.({ command: args[0] ?? '', seconds: (performance.now() - started) / 1000, outcome, reason });
   const child = execa(opts.binary, argv, {
     input: opts.input ?? '',
     reject: false,
@@ -56,13 +81,21 @@ export async function runHelm(args: string[], opts: RunOptions): Promise<string>
   const result = await child;
   const code = (result as { code?: string }).code;
   if (result.failed && (code === 'ENOENT' || code === 'EACCES')) {
+    report('failure', 'helm_missing');
     throw new HelmUnavailable(`helm not installed at ${opts.binary} (${code})`);
   }
   if (result.exitCode !== 0) {
     const why = result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
     const stderr = redact(String(result.stderr ?? '').trim(), opts.secrets);
     const message = `helm ${args[0]} ${why}: ${stderr || '(no output)'}`;
-    throw LOCKED.test(stderr) ? new HelmReleaseLocked(message) : new HelmFailed(message);
+    const locked = LOCKED.test(stderr);
+    if (result.timedOut) report('failure', 'timeout');
+    else if (result.signal) report('failure', 'killed');
+    else if (locked) report('failure', 'release_locked');
+    else if (NOT_FOUND.test(stderr)) report('not_found', 'none');
+    else report('failure', 'exit_error');
+    throw locked ? new HelmReleaseLocked(message) : new HelmFailed(message);
   }
+  report('success', 'none');
   return String(result.stdout ?? '');
 }

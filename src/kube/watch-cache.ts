@@ -38,6 +38,8 @@ export interface WatchCacheOptions {
   retryMs?: number;
   maxRetryMs?: number;
   onError?: (kind: KindName, err: unknown) => void;
+  /** Told of every object the cache takes in (listed, added, changed or deleted), for metrics. */
+  onEvent?: (kind: KindName) => void;
   /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
   watchTimeoutSeconds?: number;
 }
@@ -59,6 +61,7 @@ export class WatchCache implements ClusterObjectSource {
   private readonly index: ClusterObjectIndex;
   private readonly states = new Map<KindName, KindState>();
   private readonly informers: ListWatch<KubernetesObject>[] = [];
+  private readonly informerOf = new Map<KindName, ListWatch<KubernetesObject>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly custom: CustomObjectsApi;
   private readonly kinds: WatchedKind[];
@@ -202,9 +205,19 @@ export class WatchCache implements ClusterObjectSource {
     };
     const informer = new ListWatch<KubernetesObject>(path, this.countingWatch(kind.kind), list, false);
     // The index reads objects through the loose CapiObject view (status fields are untyped here).
-    informer.on('add', (o) => this.index.put(kind, o as CapiObject));
-    informer.on('update', (o) => this.index.put(kind, o as CapiObject));
-    informer.on('delete', (o) => this.index.remove(kind, o as CapiObject));
+    const seen = () => this.opts.onEvent?.(kind.kind);
+    informer.on('add', (o) => {
+      this.index.put(kind, o as CapiObject);
+      seen();
+    });
+    informer.on('update', (o) => {
+      this.index.put(kind, o as CapiObject);
+      seen();
+    });
+    informer.on('delete', (o) => {
+      this.index.remove(kind, o as CapiObject);
+      seen();
+    });
     const fail = (err: unknown) => {
       if (this.stopped) return;
       const s = this.state(kind.kind);
@@ -222,6 +235,7 @@ export class WatchCache implements ClusterObjectSource {
     // ListWatch reports a failed list or a broken watch here, then waits to be started again.
     informer.on('error', fail);
     this.informers.push(informer);
+    this.informerOf.set(kind.kind, informer);
     this.state(kind.kind);
     try {
       await informer.start();
@@ -261,6 +275,13 @@ export class WatchCache implements ClusterObjectSource {
 
   objectsFor(namespace: string, release: string): ClusterObjects {
     return this.index.objectsFor(namespace, release);
+  }
+
+  /** Objects held per kind (Magnum's namespaces only), for metrics. */
+  objectCounts(): Record<KindName, number> {
+    const counts = {} as Record<KindName, number>;
+    for (const k of this.kinds) counts[k.kind] = this.informerOf.get(k.kind)?.list().length ?? 0;
+    return counts;
   }
 
   /** Releases the cache knows objects of, for the benchmark and operators. */

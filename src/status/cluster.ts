@@ -48,6 +48,8 @@ export interface StatusInput {
 export interface StatusOutput {
   response: StatusResponse;
   clusterAbsent: boolean;
+  /** This answer fails a create or update because its deadline passed without progress. */
+  timedOut: 'CREATE' | 'UPDATE' | null;
 }
 
 type Op = 'CREATE' | 'UPDATE';
@@ -189,6 +191,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
 
   let status: ClusterStatus | null = cluster.status;
   let reason: string | null = cluster.status_reason ?? null;
+  let timedOut: StatusOutput['timedOut'] = null;
   const op = opOf(status);
 
   if (op === 'DELETE' && status === 'DELETE_IN_PROGRESS') {
@@ -203,7 +206,11 @@ export function computeStatus(input: StatusInput): StatusOutput {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
-    if (status === `${op}_FAILED`) failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
+    if (status === `${op}_FAILED`) {
+      failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
+      // Only a progress still going fails on the deadline; Failed failed on its own.
+      if (progress.state !== 'Failed') timedOut = op;
+    }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
     const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
     if (progress.state === 'Ready') {
@@ -214,6 +221,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
 
   return {
     clusterAbsent: !capi,
+    timedOut,
     response: {
       cluster: {
         status: status ?? 'CREATE_IN_PROGRESS',

@@ -131,7 +131,8 @@ export type GroupState = 'Absent' | 'Pending' | 'Ready' | 'Failed';
  * Deleting (deletionTimestamp set), Failed (CAPO failure or an addon Failed),
  * Unknown (reserved for an unreadable cache).
  */
-export type ClusterState = 'Absent' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting' | 'Failed' | 'Unknown';
+export const CLUSTER_STATES = ['Absent', 'Provisioning', 'Ready', 'Degraded', 'Deleting', 'Failed', 'Unknown'] as const;
+export type ClusterState = (typeof CLUSTER_STATES)[number];
 
 /** What `poll_health_status` reports per part, as magnum-capi-helm does. */
 export const HEALTH_READY = 'Ready';

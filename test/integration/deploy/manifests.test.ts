@@ -1,8 +1,10 @@
 /**
- * deploy/sidecar.yaml against the real API server: the whole file passes a
- * server-side dry run, and, once its RBAC and admission policy objects exist,
- * the service account can do exactly what the sidecar and helm need (the
- * chart's cluster-autoscaler objects included) and not more.
+ * deploy/sidecar.yaml (the chart in deploy/chart rendered with its defaults)
+ * against the real API server: it is what the chart renders today, the whole
+ * file passes a server-side dry run, and, once its RBAC and admission policy
+ * objects exist, the service account can do exactly what the sidecar and helm
+ * need (the chart's cluster-autoscaler objects and the per-release Leases
+ * included) and not more.
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
@@ -47,6 +49,8 @@ const HELM = ['get', 'list', 'create', 'update', 'patch', 'delete'];
 const NEEDED: [string, string[]][] = [
   ['namespaces', ['get', 'list', 'watch', 'create', 'patch']],
   ['secrets', [...READ, 'create', 'update', 'patch', 'delete', 'deletecollection']],
+  // The per-release Lease that orders the replicas' writes.
+  ['leases.coordination.k8s.io', [...READ, 'create', 'update', 'patch', 'delete']],
   ['clusters.cluster.x-k8s.io', [...READ, ...HELM]],
   ['machinedeployments.cluster.x-k8s.io', [...READ, ...HELM]],
   ['machinehealthchecks.cluster.x-k8s.io', HELM],
@@ -82,6 +86,12 @@ const REFUSED: [string, string][] = [
 ];
 
 describe('deploy/sidecar.yaml', () => {
+  it('is the chart rendered with its default values, as deploy/render-manifests.mjs writes it', async () => {
+    const r = await execa('node', [join(ROOT, 'deploy/render-manifests.mjs'), '--check'], { reject: false });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
   it('passes kubectl apply --dry-run=server as a whole', async () => {
     // Objects in the new namespace are checked by the server only once it exists.
     await kubectl(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: magnum-capi-sidecar}\n');
@@ -95,7 +105,7 @@ describe('deploy/sidecar.yaml', () => {
       'configmap/magnum-capi-sidecar',
       'deployment.apps/magnum-capi-sidecar',
       'namespace/magnum-capi-sidecar',
-      'secret/magnum-capi-sidecar-tokens',
+      'poddisruptionbudget.policy/magnum-capi-sidecar',
       'service/magnum-capi-sidecar',
       'serviceaccount/magnum-capi-sidecar',
       'validatingadmissionpolicy.admissionregistration.k8s.io/magnum-capi-sidecar-namespaces',
@@ -103,9 +113,11 @@ describe('deploy/sidecar.yaml', () => {
     ]);
   });
 
-  it('runs one replica with liveness on /healthz and readiness on /readyz, as a non-root user', () => {
+  it('runs three replicas spread across nodes with liveness on /healthz and readiness on /readyz, as a non-root user', () => {
     const deployment = DOCS.find((o) => o.kind === 'Deployment')!;
-    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.template.spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1 });
+    expect(DOCS.find((o) => o.kind === 'PodDisruptionBudget')!.spec.maxUnavailable).toBe(1);
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');

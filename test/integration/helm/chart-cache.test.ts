@@ -109,7 +109,9 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
   it('refuses an answer that is not a chart and keeps nothing of it: the next operation pulls again', async () => {
     repo.set('not-a-chart');
     const dir = cacheDir();
-    const cache = new ChartCache(dir, binary);
+    const pulls: string[] = [];
+    const runs: string[] = [];
+    const cache = new ChartCache(dir, binary, { onPull: (o) => pulls.push(o), onRun: (r) => runs.push(`${r.command} ${r.outcome}`) });
     const bad = cache.archive(chart());
     await expect(bad).rejects.toBeInstanceOf(HelmFailed);
     await expect(bad).rejects.toThrow(/openstack-cluster 0\.27\.0-test: the repository answered with something that is not a chart archive/);
@@ -119,6 +121,9 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
     const path = await cache.archive(chart());
     expect(await isChart(path!)).toBe(true);
     expect(cache.pulls).toBe(2);
+    // For the metrics: helm pull itself succeeded the first time, the pull did not.
+    expect(pulls).toEqual(['failure', 'success']);
+    expect(runs).toEqual(['pull success', 'show failure', 'pull success', 'show success']);
   });
 
   it('pulls again over an archive an earlier process left broken on disk', async () => {

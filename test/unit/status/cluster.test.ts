@@ -85,6 +85,19 @@ describe('cluster transitions', () => {
     else expect(out.response.cluster.status_reason).toBeNull();
   });
 
+  // Told apart so the deadline failures can be counted: only the deadline sets it, never a failure of Cluster API's own.
+  it.each<[string, Spec, ClusterObjects, 'CREATE' | 'UPDATE' | null]>([
+    ['create past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE'],
+    ['update past create_timeout', spec('UPDATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T09:00:00Z', create_timeout: 120 }), readyObjects({ addons: [addon('cni-calico', 'Installing')] }), 'UPDATE'],
+    ['create within create_timeout', spec('CREATE_IN_PROGRESS'), NO_OBJECTS, null],
+    ['create whose addon failed past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects({ addons: [addon('csi-cinder', 'Failed')] }), null],
+    ['create completed past create_timeout', spec('CREATE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00', create_timeout: 60 }), readyObjects(), null],
+    ['a failed create polled again', spec('CREATE_FAILED', {}, { updated_at: '2026-06-01T10:00:00', status_reason: 'timed out' }), NO_OBJECTS, null],
+    ['delete', spec('DELETE_IN_PROGRESS', {}, { updated_at: '2026-06-01T10:00:00' }), readyObjects(), null],
+  ])('timedOut: %s', (_name, s, objects, timedOut) => {
+    expect(run(s, objects).timedOut).toBe(timedOut);
+  });
+
   it('delete completes only with a confirmed absence', () => {
     expect(run(spec('DELETE_IN_PROGRESS'), NO_OBJECTS, true).response.cluster.status).toBe('DELETE_COMPLETE');
     expect(run(spec('DELETE_IN_PROGRESS'), readyObjects(), true).response.cluster.status).toBe('DELETE_IN_PROGRESS');
