@@ -70,7 +70,9 @@ status=0
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests --ignore=tests/api || status=$?
 # Magnum's API and conductor configure process-wide state (oslo.config,
 # the RPC transport, the database): their suite runs in a process of its own.
-if [ "$status" -eq 0 ]; then "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/api || status=$?; fi
+api_status=0
+"$venv/bin/python" -m pytest -q -rs -p no:cacheprovider tests/api || api_status=$?
+if [ "$status" -eq 0 ]; then status=$api_status; fi
 # pytest's 5 means it found no test: that is a failure here, not a pass.
 if [ "$status" -ne 0 ]; then
   echo "shim: tests failed with magnum $version (pytest exit $status); sidecar log:" >&2

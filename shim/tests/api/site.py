@@ -45,6 +45,9 @@ def write_magnum_conf(workdir, sidecar_url, token_file):
     conf.set("capi_sidecar", "url", sidecar_url)
     conf.set("capi_sidecar", "token_file", token_file)
     conf.remove_option("capi_sidecar", "ca_file")
+    # The longest wait the shim allows (under the conductor's 60 s RPC
+    # timeout): eight test suites share two cores, and helm is slow then.
+    conf.set("capi_sidecar", "timeout", "55")
     # What any Magnum needs and the guide leaves to Magnum's own install
     # guide, set for a test: the database, the message bus (oslo.messaging's
     # in-process fake), certificates kept in Magnum's database (not
