@@ -22,20 +22,33 @@ PROJECT = "9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b"
 
 
 def guide_conf(path=GUIDE):
-    """The `ini` block of the guide's section, parsed; the section ends at the next heading."""
+    """The first `ini` block of the guide's section, parsed. The section ends
+    at the next heading outside a code block ("# ..." in one is a comment)."""
     with open(path, encoding="utf-8") as f:
-        text = f.read()
-    start = re.search(r"^#+ %s\s*$" % re.escape(SECTION), text, re.M)
-    if not start:
-        raise AssertionError("%s has no section %r" % (path, SECTION))
-    rest = text[start.end():]
-    end = re.search(r"^#+ ", rest, re.M)
-    body = rest[:end.start()] if end else rest
-    block = re.search(r"^```ini\n(.*?)^```", body, re.M | re.S)
-    if not block:
+        lines = f.read().split("\n")
+    fence, inside, block = None, False, None
+    for line in lines:
+        if fence is None and line.startswith("#"):
+            if inside:
+                break
+            inside = re.match(r"^#+ %s\s*$" % re.escape(SECTION), line) is not None
+            continue
+        if line.startswith("```"):
+            if fence is None:
+                fence = line[3:].strip()
+                if inside and fence == "ini" and block is None:
+                    block = []
+            else:
+                fence = None
+                if inside and block is not None:
+                    break
+            continue
+        if inside and fence == "ini" and block is not None:
+            block.append(line)
+    if block is None:
         raise AssertionError("the section %r of %s has no ini block" % (SECTION, path))
     conf = configparser.ConfigParser(interpolation=None)
-    conf.read_string(block.group(1))
+    conf.read_string("\n".join(block))
     return conf
 
 
