@@ -18,6 +18,7 @@ import time
 import unittest
 
 import fixtures
+import pytest
 
 from tests import fakes
 from tests.api import cloud as api_cloud
@@ -53,7 +54,11 @@ def _skip_reason():
     return None
 
 
-@unittest.skipIf(_skip_reason(), _skip_reason())
+if _skip_reason():
+    # One line for the whole suite, not one per test.
+    pytest.skip(_skip_reason(), allow_module_level=True)
+
+
 class OpenstackCoeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
