@@ -18,7 +18,6 @@ import time
 import unittest
 
 import fixtures
-import pytest
 
 from tests import fakes
 from tests.api import cloud as api_cloud
@@ -54,14 +53,12 @@ def _skip_reason():
     return None
 
 
-if _skip_reason():
-    # One line for the whole suite, not one per test.
-    pytest.skip(_skip_reason(), allow_module_level=True)
-
-
 class OpenstackCoeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if _skip_reason():
+            # Here, not as a decorator: one line for the whole suite, not one per test.
+            raise unittest.SkipTest(_skip_reason())
         cls.cloud = api_cloud.ApiCloud()
         cls.cloud.add_image(NEW_IMAGE, "ubuntu-2204-kube-v1.32.2", "v1.32.2")
         cls.cloud.add_image(NO_VERSION_IMAGE, "ubuntu-2204-plain", None)
