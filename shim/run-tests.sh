@@ -10,7 +10,7 @@ root=$(cd "$here/.." && pwd)
 version=${MAGNUM_VERSION:-23.0.0}
 venv=${SHIM_VENV:-$root/.venv-shim-$version}
 
-if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/pip" show magnum 2>/dev/null | grep -q "^Version: $version\$"; then
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/pip" show magnum 2>/dev/null | grep "^Version: $version\$" > /dev/null; then
   echo "shim: preparing $venv with magnum $version" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
