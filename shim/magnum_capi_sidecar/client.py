@@ -43,23 +43,52 @@ def raise_for_answer(response):
         code, message = None, response.text[:500]
     status = response.status_code
     message = message or ("HTTP %d" % status)
+    if status == 401:
+        message = "the sidecar refused the token: %s" % message
+    unavailable = status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable", "helm_release_locked")
+    if status >= 500 or status == 401:
+        cls = SidecarUnavailable if unavailable else SidecarError
+    else:
+        cls = _CLIENT_ERRORS.get((status, code)) or _CLIENT_ERRORS.get((status, None), SidecarError)
+    text = titled(_TITLES.get(cls, "magnum-capi-sidecar failed"), message)
+    if text == message and cls in (SidecarError, SidecarUnavailable):
+        text = cls.message % {"reason": message}
     # A message given to a Magnum exception is still %-formatted with its
     # keyword arguments: escape it so the sidecar's text arrives as it is
     # (and not as "... is not supported is not supported.").
-    verbatim = message.replace("%", "%%")
-    if status == 422 and code == "not_supported":
-        raise exception.NotSupported(message=verbatim)
-    if status in (400, 422):
-        raise exception.InvalidParameterValue(err=message)
-    if status == 404:
-        raise exception.ClusterNotFound(message=verbatim)
-    if status == 409:
-        raise exception.Conflict(message=verbatim)
-    if status == 401:
-        raise SidecarError(reason="the sidecar refused the token: %s" % message)
-    if status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable", "helm_release_locked"):
-        raise SidecarUnavailable(reason=message)
-    raise SidecarError(reason=message)
+    raise cls(message=text.replace("%", "%%"))
+
+
+# The sidecar's 4xx answers as Magnum's exceptions, by (status, code); a
+# code of None is any other code of that status.
+_CLIENT_ERRORS = {
+    (422, "not_supported"): exception.NotSupported,
+    (422, None): exception.InvalidParameterValue,
+    (400, None): exception.InvalidParameterValue,
+    (404, None): exception.ClusterNotFound,
+    (409, None): exception.Conflict,
+}
+
+_TITLES = {
+    exception.NotSupported: "Not supported by the Cluster API driver",
+    exception.InvalidParameterValue: "Refused by the Cluster API driver",
+    exception.ClusterNotFound: "Not found by the Cluster API driver",
+    exception.Conflict: "Refused by the Cluster API driver in the cluster's current state",
+    SidecarUnavailable: "magnum-capi-sidecar is unavailable",
+}
+
+
+def titled(title, message):
+    """`message` as Magnum's API will show it: magnum-api makes the text up
+    to the first "." the error's title, which is all python-magnumclient
+    prints, so a version or a flavor name (v1.31.4, m1.medium) before the
+    end of the first sentence would cut the reason off mid-word. Such a
+    message gets `title` and a full stop in front; one that reads right when
+    cut stays as it is."""
+    head, dot, rest = message.partition(".")
+    if not dot or not rest or rest[0].isspace():
+        return message
+    return "%s. %s" % (title, message)
 
 
 def _path(*segments):

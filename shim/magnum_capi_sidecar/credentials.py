@@ -4,6 +4,7 @@ import re
 import secrets
 
 import yaml
+from magnum.common import cert_manager as magnum_cert_manager
 from magnum.common import clients
 from magnum.common import context as magnum_context
 from magnum.common import utils as magnum_utils
@@ -121,6 +122,27 @@ def delete(cluster, app_cred_id, user_ids=None):
 def _pair(cert):
     key = x509.decrypt_key(cert.get_private_key(), cert.get_private_key_passphrase())
     return {"cert": encodeutils.safe_decode(cert.get_certificate()), "key": encodeutils.safe_decode(key)}
+
+
+# The CAs Magnum generates for every cluster beyond the two its own
+# clean-up at DELETE_COMPLETE removes (ca_cert_ref, magnum_cert_ref).
+_EXTRA_CA_REFS = ("etcd_ca_cert_ref", "front_proxy_ca_cert_ref")
+
+
+def delete_extra_cas(context, cluster):
+    """Deletes the etcd and front-proxy CAs through Magnum's certificate
+    manager, as Magnum deletes the other two: only this driver uses them.
+    Never raises (it runs as Magnum is about to drop the cluster's rows); a
+    failure is logged."""
+    backend = magnum_cert_manager.get_backend().CertManager
+    for field in _EXTRA_CA_REFS:
+        ref = getattr(cluster, field, None)
+        if not ref:
+            continue
+        try:
+            backend.delete_cert(ref, resource_ref=cluster.uuid, context=context)
+        except Exception as e:
+            LOG.warning("%s of cluster %s not deleted: %s", field, cluster.uuid, e)
 
 
 def certificates(context, cluster):

@@ -21,6 +21,35 @@ def _refused(error):
         error, (sidecar.SidecarError, sidecar.SidecarUnavailable))
 
 
+def _fail_groups(cluster, reason):
+    """A create that raised leaves the cluster CREATE_FAILED (Magnum's
+    conductor sets it) and Magnum polls no failed cluster: its groups,
+    created CREATE_IN_PROGRESS, would stay so for ever. They take the
+    cluster's status and reason (the conductor's str(e)). Never raises: the
+    create's own error is the one to report."""
+    try:
+        for ng in cluster.nodegroups:
+            if ng.status == fields.ClusterStatus.CREATE_IN_PROGRESS:
+                ng.status = fields.ClusterStatus.CREATE_FAILED
+                ng.status_reason = reason
+                ng.save()
+    except Exception as e:
+        LOG.warning("node groups of cluster %s not marked failed: %s", cluster.uuid, e)
+
+
+def _mark_updating(nodegroups):
+    """Marks the groups an update changes UPDATE_IN_PROGRESS: the status
+    sync keeps a cluster in progress only while a group is, so a group left
+    COMPLETE would let the first sync report UPDATE_COMPLETE before its
+    MachineDeployment settled, and a scale-up that then fails would never be
+    seen (Magnum stops polling)."""
+    for ng in nodegroups:
+        if ng.status != fields.ClusterStatus.UPDATE_IN_PROGRESS:
+            ng.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
+            ng.status_reason = None
+            ng.save()
+
+
 def _in_progress(context, cluster):
     """Whether the cluster's stored status is *_IN_PROGRESS: re-read, as an
     operation may have started during a synchronous call."""
@@ -71,6 +100,13 @@ class Driver(driver.Driver):
         return spec_document.document(cluster, template, nodegroups, resolved, **extra)
 
     def create_cluster(self, context, cluster, cluster_create_timeout):
+        try:
+            self._create_cluster(context, cluster)
+        except Exception as e:
+            _fail_groups(cluster, str(e))
+            raise
+
+    def _create_cluster(self, context, cluster):
         spec = self._spec(context, cluster)
         # Validate and learn the release name first, and save it before any side effect.
         plan = self.client._send("POST", "/v1/values", spec)
@@ -102,6 +138,12 @@ class Driver(driver.Driver):
 
     def update_cluster(self, context, cluster, scale_manager=None, rollback=False):
         self.client.update_cluster(cluster.uuid, self._spec(context, cluster))
+        # Magnum's cluster update changes one thing, the default worker
+        # group's node_count (saved before this call), as its resize does,
+        # which marks the group; this marks it the same way. Once the sidecar
+        # accepted: no status sync runs before the conductor returns (it
+        # polls only clusters in progress), and a refusal leaves it as it was.
+        _mark_updating([cluster.default_ng_worker])
 
     def resize_cluster(self, context, cluster, resize_manager, node_count, nodes_to_remove, nodegroup=None):
         nodegroup = nodegroup or cluster.default_ng_worker
@@ -146,6 +188,8 @@ class Driver(driver.Driver):
         app_cred_id = apply.status_answer(cluster, answer)
         if app_cred_id:
             credentials.delete(cluster, app_cred_id)
+        if cluster.status == fields.ClusterStatus.DELETE_COMPLETE:
+            credentials.delete_extra_cas(context, cluster)
 
     def get_monitor(self, context, cluster):
         from magnum_capi_sidecar.monitor import Monitor

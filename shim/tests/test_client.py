@@ -60,7 +60,7 @@ class ClientTest(base.ShimTestCase):
 
     def test_the_sidecars_message_is_the_whole_message(self):
         cases = [
-            (422, "not_supported", "downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported", exception.NotSupported),
+            (422, "not_supported", "Kubernetes cannot be downgraded. The cluster runs v1.31.4, the new template's image has v1.30.2", exception.NotSupported),
             (404, "not_found", "no cluster u1 is managed here", exception.ClusterNotFound),
             (409, "conflict", "cannot resize: 100% of the cluster is being deleted", exception.Conflict),
             (422, "magnum_rule", "autoscaling: min_node_count 5% > node_count", exception.InvalidParameterValue),

@@ -65,11 +65,12 @@ class CreateFailureTest(DriverTestCase):
         from magnum.conductor.handlers import cluster_conductor
         cluster = self.new_cluster(self.template, name="refused")
         self.sidecar.on("POST", "/v1/values", 200, {"release": "refused-abcdefghijkl"})
-        self.sidecar.on("POST", "/v1/clusters", 422, {"error": {"code": "magnum_rule", "message": "Flavor m1.medium does not have enough RAM"}})
+        self.sidecar.on("POST", "/v1/clusters", 422, {"error": {"code": "magnum_rule", "message": "The flavor does not have enough RAM to run Kubernetes. Flavor m1.medium: minimum 2048 MB required."}})
         self.cloud.delete_error = RuntimeError("keystone is down")
         self.assertRaises(exception.InvalidParameterValue, cluster_conductor.Handler().cluster_create, self.context, cluster, 1, 2, 60)
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
-        self.assertEqual(("CREATE_FAILED", "Flavor m1.medium does not have enough RAM"), (cluster.status, cluster.status_reason))
+        reason = "The flavor does not have enough RAM to run Kubernetes. Flavor m1.medium: minimum 2048 MB required."
+        self.assertEqual(("CREATE_FAILED", reason), (cluster.status, cluster.status_reason))
         self.assertEqual("refused-abcdefghijkl", cluster.stack_id)
 
 
@@ -173,10 +174,10 @@ class UpgradeTest(DriverTestCase):
         cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
         new_template = self.make_template()
         self.sidecar.on("POST", "/v1/clusters/%s/actions/upgrade" % cluster.uuid, 422, {"error": {
-            "code": "not_supported", "message": "downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported"}})
+            "code": "not_supported", "message": "Kubernetes cannot be downgraded. The cluster runs v1.31.4, the new template's image has v1.30.2"}})
         with self.assertRaises(exception.NotSupported) as ctx:
             cluster_conductor.Handler().cluster_upgrade(self.context, cluster, new_template, 1, cluster.default_ng_worker)
-        self.assertEqual("downgrading Kubernetes from 1.31.4 to 1.30.2 is not supported", str(ctx.exception))
+        self.assertEqual("Kubernetes cannot be downgraded. The cluster runs v1.31.4, the new template's image has v1.30.2", str(ctx.exception))
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual(("CREATE_COMPLETE", self.template.uuid), (cluster.status, cluster.cluster_template_id))
         self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})

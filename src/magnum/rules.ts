@@ -1,7 +1,9 @@
 /**
  * Magnum's rules for a Kubernetes cluster, with the messages Magnum and
  * magnum-capi-helm users already know. Each throws MagnumRuleViolation (422)
- * naming the field to blame.
+ * naming the field to blame. Magnum's API shows a message up to its first
+ * full stop as the title: the reason comes first, flavor names (often
+ * dotted, m1.medium) after it.
  */
 import type { Config } from '../config.js';
 import { MagnumRuleViolation } from '../errors.js';
@@ -16,17 +18,17 @@ export function checkFlavor(
   if (!flavorId) throw new MagnumRuleViolation('a flavor is required for every node', field);
   const flavor = flavors[flavorId] ?? Object.values(flavors).find((f) => f.id === flavorId || f.name === flavorId);
   if (!flavor) {
-    throw new MagnumRuleViolation(`Flavor ${flavorId} is not among the resolved flavors: the shim must resolve every flavor the cluster uses`, field);
+    throw new MagnumRuleViolation(`A flavor of the cluster was not resolved by the shim. Flavor ${flavorId}: the shim must resolve every flavor the cluster uses`, field);
   }
   if (flavor.ram < limits.minFlavorRamMb) {
     throw new MagnumRuleViolation(
-      `Flavor ${flavorId} does not have enough RAM to run Kubernetes. Minimum ${limits.minFlavorRamMb} MB required.`,
+      `The flavor does not have enough RAM to run Kubernetes. Flavor ${flavorId}: minimum ${limits.minFlavorRamMb} MB required.`,
       field,
     );
   }
   if (flavor.vcpus < limits.minFlavorVcpus) {
     throw new MagnumRuleViolation(
-      `Flavor ${flavorId} does not have enough CPU to run Kubernetes. Minimum ${limits.minFlavorVcpus} vcpus required.`,
+      `The flavor does not have enough CPU to run Kubernetes. Flavor ${flavorId}: minimum ${limits.minFlavorVcpus} vcpus required.`,
       field,
     );
   }

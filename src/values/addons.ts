@@ -83,7 +83,7 @@ export function cniValues({ spec }: RenderContext): Values {
   const type = CNI_TYPES.find((t) => t === driver);
   if (!type) {
     throw new MagnumRuleViolation(
-      `network_driver ${JSON.stringify(driver)} is not supported by the openstack-cluster chart; use one of ${CNI_TYPES.join(', ')}`,
+      `The network driver ${JSON.stringify(driver)} cannot be installed by the openstack-cluster chart: use calico or cilium (a template without network_driver gets Magnum's default, flannel: set [cluster_template] kubernetes_default_network_driver = calico and kubernetes_allowed_network_drivers = calico,cilium in Magnum's configuration)`,
       'cluster_template.network_driver',
     );
   }

@@ -19,7 +19,7 @@ export function imageValues({ spec }: RenderContext): Values {
   }
   const m = KUBE_VERSION.exec(raw);
   if (!m) {
-    throw new MagnumRuleViolation(`Image ${image.id} has kube_version ${JSON.stringify(raw)}; expected a version such as v1.31.4.`, 'resolved.image.kube_version');
+    throw new MagnumRuleViolation(`Image ${image.id} has a malformed kube_version property. Expected a version such as v1.31.4, got ${JSON.stringify(raw)}`, 'resolved.image.kube_version');
   }
   const osDistro = image.os_distro?.trim();
   if (!osDistro) {

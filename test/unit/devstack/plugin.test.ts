@@ -133,6 +133,14 @@ describe('devstack plugin: magnum.conf', () => {
     expect(drivers.disabled_drivers!.split(',')).toEqual(['swarm_fedora_atomic_v2', 'k8s_capi_helm_v1', 'k8s_fedora_coreos_v1']);
   });
 
+  it('sets the network drivers the chart can install: calico by default, cilium allowed', async () => {
+    await run('mcs_configure_magnum');
+    expect(iniSection(read('etc/magnum/magnum.conf'), 'cluster_template')).toEqual({
+      kubernetes_default_network_driver: 'calico',
+      kubernetes_allowed_network_drivers: 'calico,cilium',
+    });
+  });
+
   it('uses https and sets ca_file when a CA is configured', async () => {
     await run('mcs_configure_magnum', { MCS_CA_FILE: '/etc/ssl/mcs-ca.pem', MCS_LISTEN: 'sidecar.example:8443' });
     const section = iniSection(read('etc/magnum/magnum.conf'), 'capi_sidecar');

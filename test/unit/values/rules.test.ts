@@ -29,8 +29,8 @@ function expectRule(run: () => unknown, message: string, field: string): void {
 
 describe('flavors', () => {
   it.each([
-    ['too little RAM', { ram: 1024, vcpus: 4 }, 'Flavor m1.medium does not have enough RAM to run Kubernetes. Minimum 2048 MB required.'],
-    ['too few vCPUs', { ram: 4096, vcpus: 1 }, 'Flavor m1.medium does not have enough CPU to run Kubernetes. Minimum 2 vcpus required.'],
+    ['too little RAM', { ram: 1024, vcpus: 4 }, 'The flavor does not have enough RAM to run Kubernetes. Flavor m1.medium: minimum 2048 MB required.'],
+    ['too few vCPUs', { ram: 4096, vcpus: 1 }, 'The flavor does not have enough CPU to run Kubernetes. Flavor m1.medium: minimum 2 vcpus required.'],
   ])('the control plane flavor with %s is refused', (_name, size, message) => {
     const spec = specWith((s) => {
       s.resolved.flavors!['m1.medium'] = { id: '3', name: 'm1.medium', ...size };
@@ -39,7 +39,7 @@ describe('flavors', () => {
   });
 
   it('limits come from site config', () => {
-    expectRule(() => render(specWith(), { limits: { minFlavorRamMb: 8192 } }), 'Flavor m1.medium does not have enough RAM to run Kubernetes. Minimum 8192 MB required.', 'cluster.master_flavor_id');
+    expectRule(() => render(specWith(), { limits: { minFlavorRamMb: 8192 } }), 'The flavor does not have enough RAM to run Kubernetes. Flavor m1.medium: minimum 8192 MB required.', 'cluster.master_flavor_id');
   });
 
   it('a worker group flavor is checked too, and found by id as well as by name', () => {
@@ -47,14 +47,14 @@ describe('flavors', () => {
       s.resolved.flavors!.tiny = { id: 't1', name: 'tiny', vcpus: 1, ram: 512 };
       s.nodegroups!.push(extraGroup('small', { flavor_id: 't1' }));
     });
-    expectRule(() => render(spec), 'Flavor t1 does not have enough RAM to run Kubernetes. Minimum 2048 MB required.', 'nodegroups.2.flavor_id');
+    expectRule(() => render(spec), 'The flavor does not have enough RAM to run Kubernetes. Flavor t1: minimum 2048 MB required.', 'nodegroups.2.flavor_id');
   });
 
   it('a flavor the shim did not resolve is refused', () => {
     const spec = specWith((s) => {
       s.nodegroups!.push(extraGroup('gpus', { flavor_id: 'g1.huge' }));
     });
-    expect(() => render(spec)).toThrow(/Flavor g1.huge is not among the resolved flavors/);
+    expect(() => render(spec)).toThrow(/was not resolved by the shim\. Flavor g1\.huge:/);
   });
 });
 
@@ -207,7 +207,7 @@ describe('node group names', () => {
 describe('fields', () => {
   it.each([
     ['no kube_version', { kube_version: null }, 'Image 6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a does not have a kube_version property.', 'resolved.image.kube_version'],
-    ['a garbled kube_version', { kube_version: 'latest' }, 'Image 6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a has kube_version "latest"; expected a version such as v1.31.4.', 'resolved.image.kube_version'],
+    ['a garbled kube_version', { kube_version: 'latest' }, 'Image 6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a has a malformed kube_version property. Expected a version such as v1.31.4, got "latest"', 'resolved.image.kube_version'],
     ['no os_distro', { os_distro: '' }, 'Image 6a1e0b44-53c8-4c2e-9f4e-0e0e2b7f5b1a does not have an os_distro property.', 'resolved.image.os_distro'],
   ])('an image with %s is refused', (_name, patch, message, field) => {
     expectRule(() => render(specWith((s) => Object.assign(s.resolved.image, patch))), message, field);
@@ -279,7 +279,9 @@ describe('fields', () => {
   it('flannel is refused: the chart cannot install it', () => {
     expectRule(
       () => render(specWith((s) => void (s.cluster_template.network_driver = 'flannel'))),
-      'network_driver "flannel" is not supported by the openstack-cluster chart; use one of calico, cilium',
+      'The network driver "flannel" cannot be installed by the openstack-cluster chart: use calico or cilium (a template without network_driver gets ' +
+        "Magnum's default, flannel: set [cluster_template] kubernetes_default_network_driver = calico and " +
+        "kubernetes_allowed_network_drivers = calico,cilium in Magnum's configuration)",
       'cluster_template.network_driver',
     );
   });
