@@ -27,7 +27,8 @@ function issuerUrl(raw: string | undefined): string | undefined {
   } catch {
     url = undefined;
   }
-  const ok = url && url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !url.search && !url.hash && !raw.includes('#') && !/\s/.test(raw);
+  // The URL parser forgives `https:///host`; the API server compares the text as written, so the host must follow `//`.
+  const ok = url && /^https:\/\/[^/\s?#@]/.test(raw) && url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !url.search && !url.hash && !raw.includes('#') && !/\s/.test(raw);
   if (!ok) throw new InvalidLabel('oidc_issuer_url', 'an https URL without user, query or fragment', raw);
   return raw;
 }
