@@ -85,11 +85,15 @@ export const ConfigSchema = z.strictObject({
    * (an `audit.k8s.io/v1` Policy); unset, the built-in one in values/audit.ts.
    */
   auditPolicy: z
-    .looseObject({
-      apiVersion: z.literal('audit.k8s.io/v1'),
-      kind: z.literal('Policy'),
-      rules: z.array(z.looseObject({ level: z.enum(['None', 'Metadata', 'Request', 'RequestResponse']) })).min(1),
-    })
+    .record(z.string(), z.unknown())
+    // A document of its own, written to the control plane as given: one setting, with only its frame checked here.
+    .pipe(
+      z.looseObject({
+        apiVersion: z.literal('audit.k8s.io/v1'),
+        kind: z.literal('Policy'),
+        rules: z.array(z.looseObject({ level: z.enum(['None', 'Metadata', 'Request', 'RequestResponse']) })).min(1),
+      }),
+    )
     .optional(),
   /** Operator values files layered above the generated values, in order. */
   valuesOverlays: z.array(z.string().min(1)).default([]),
