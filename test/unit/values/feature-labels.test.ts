@@ -10,6 +10,7 @@ import { ConfigError, parseConfig } from '../../../src/config.js';
 import { InvalidLabel, MagnumRuleViolation } from '../../../src/errors.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
 import { AUDIT_POLICY_FILE, DEFAULT_AUDIT_POLICY } from '../../../src/values/audit.js';
+import { checkLabelDefaults } from '../../../src/values/site-check.js';
 import { at, render, specWith } from './helpers.js';
 
 const CIPHERS = "a comma-separated list of cipher suite names Go's crypto/tls knows, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
@@ -267,5 +268,18 @@ describe('Manila', () => {
     } catch (err) {
       expect((err as MagnumRuleViolation).field).toBe('resolved.share_types.1');
     }
+  });
+});
+
+describe('site defaults of these labels are checked at start-up', () => {
+  it.each([
+    ['audit_log_max_age', 'month'],
+    ['kubelet_tls_cipher_suites', 'RC4'],
+    ['oidc_issuer_url', 'http://idp.example.test'],
+    ['manila_csi_share_network_id', 'net'],
+    ['cilium_hubble_ui_enabled', 'sometimes'],
+  ])('%s=%j stops the service naming the setting', (label, value) => {
+    const site = parseConfig({ labelDefaults: { [label]: value } });
+    expect(() => checkLabelDefaults(site)).toThrow(`labelDefaults.${label}: label ${label}: expected`);
   });
 });
