@@ -85,6 +85,21 @@ export const ConfigSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * The kube-apiserver audit policy written when a cluster has `audit_log_enabled`
+   * (an `audit.k8s.io/v1` Policy); unset, the built-in one in values/audit.ts.
+   */
+  auditPolicy: z
+    .record(z.string(), z.unknown())
+    // A document of its own, written to the control plane as given: one setting, with only its frame checked here.
+    .pipe(
+      z.looseObject({
+        apiVersion: z.literal('audit.k8s.io/v1'),
+        kind: z.literal('Policy'),
+        rules: z.array(z.looseObject({ level: z.enum(['None', 'Metadata', 'Request', 'RequestResponse']) })).min(1),
+      }),
+    )
+    .optional(),
   /** Operator values files layered above the generated values, in order. */
   valuesOverlays: z.array(z.string().min(1)).default([]),
   status: z
@@ -127,7 +142,7 @@ const PREFIX = 'MCS_';
 /** Records whose keys are data (label names), not schema fields. */
 const RECORD_KEYS = new Set(['labelDefaults']);
 /** Structured settings a variable gives as JSON; text that is not JSON is left for the schema to refuse by name. */
-const JSON_KEYS = new Set(['csiCinderAllowedTopologies']);
+const JSON_KEYS = new Set(['csiCinderAllowedTopologies', 'auditPolicy']);
 
 function envValue(name: string, value: string): unknown {
   if (name === 'valuesOverlays') return value.split(',').filter(Boolean);

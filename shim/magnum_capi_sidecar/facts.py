@@ -4,6 +4,7 @@ Magnum up to 2026.1 hands out the python-*client libraries (glanceclient,
 novaclient, cinderclient); from 2026.2 (magnum 23) `OpenStackClients` returns
 openstacksdk proxies instead. Both are handled here, told apart by the
 methods the client has, never by Magnum's version number."""
+from keystoneauth1 import exceptions as ks_exceptions
 from magnum.api import attr_validator
 from magnum.common import clients
 from magnum.common import neutron
@@ -55,6 +56,21 @@ def _volume_types(osc):
     return [t.name for t in cinder.types()]
 
 
+def _share_types(osc):
+    """Manila's share type names, or None when the catalog has no Manila.
+
+    Magnum has no Manila client, so the list is read through its Keystone
+    session (the caller's token, Magnum's TLS settings). A Manila that is in
+    the catalog but fails is an error, not "no Manila": rendering without it
+    would take the storage classes away from a cluster that has them."""
+    session = osc.keystone().session
+    try:
+        response = session.get("/types", endpoint_filter={"service_type": "sharev2", "interface": "public"})
+    except ks_exceptions.EndpointNotFound:
+        return None
+    return [t["name"] for t in response.json().get("share_types", [])]
+
+
 def _network_id(context, network):
     if not network:
         return None
@@ -81,6 +97,7 @@ def resolve(context, cluster, template, nodegroups):
         "fixed_subnet_id": neutron.get_fixed_subnet_id(context, cluster.fixed_subnet)
         if cluster.fixed_subnet else None,
         "volume_types": _volume_types(osc),
+        "share_types": _share_types(osc),
         "auth_url": osc.url_for(service_type="identity", interface="public"),
         "project_id": context.project_id or cluster.project_id,
     }

@@ -36,11 +36,27 @@ def _pick(obj, fields):
     return out
 
 
+def _nodegroup(ng):
+    """Magnum 2026.2 (API 1.14) and later add node labels and taints for the
+    driver to apply. They are sent only when the object declares them, so an
+    older Magnum sends neither and the sidecar renders the group as before."""
+    out = _pick(ng, NODEGROUP_FIELDS)
+    declared = getattr(ng, "fields", {})
+    if "node_labels" in declared:
+        labels = _value(ng, "node_labels")
+        out["node_labels"] = None if labels is None else {str(k): str(v) for k, v in labels.items()}
+    if "node_taints" in declared:
+        taints = _value(ng, "node_taints")
+        out["node_taints"] = None if taints is None else [
+            {str(k): str(v) for k, v in t.items()} if isinstance(t, dict) else t for t in taints]
+    return out
+
+
 def document(cluster, template, nodegroups, resolved, credentials=None, certificates=None):
     spec = {
         "cluster": _pick(cluster, CLUSTER_FIELDS),
         "cluster_template": _pick(template, TEMPLATE_FIELDS),
-        "nodegroups": [_pick(ng, NODEGROUP_FIELDS) for ng in nodegroups],
+        "nodegroups": [_nodegroup(ng) for ng in nodegroups],
         "resolved": resolved,
     }
     if spec["cluster"]["stack_id"] == "":

@@ -44,6 +44,10 @@ class Cloud(object):
                                   "kube_version": kube_version, "os_distro": "ubuntu"}}
         self.flavors = [("3", "m1.medium", vcpus, ram), ("4", "m1.large", 4, 8192)]
         self.volume_types = ["__DEFAULT__"]
+        # Manila's share types; None: no Manila in the catalog. manila_error: Manila answers with it.
+        self.share_types = None
+        self.manila_error = None
+        self.manila_requests = []
         self.app_creds = {}
         # Every image identifier Glance was asked about, in order.
         self.image_lookups = []
@@ -123,6 +127,7 @@ class _Keystone(object):
     def __init__(self, cloud):
         self.cloud = cloud
         self.client = (_SdkIdentity if SDK else _LegacyKeystoneClient)(cloud)
+        self.session = _Session(cloud)
 
     def create_trustee(self, name, password):
         return type("Trustee", (), {"name": name, "id": "trustee-" + uuid.uuid4().hex})()
@@ -137,6 +142,23 @@ class _Keystone(object):
 
     def delete_trustee(self, trustee_id):
         pass
+
+
+class _Session(object):
+    """keystoneauth1's Session, as far as a request by endpoint filter goes (Manila's share types)."""
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def get(self, url, endpoint_filter=None, **kwargs):
+        from keystoneauth1 import exceptions as ks_exceptions
+        self.cloud.manila_requests.append((url, endpoint_filter))
+        if (endpoint_filter or {}).get("service_type") != "sharev2" or self.cloud.share_types is None:
+            raise ks_exceptions.EndpointNotFound()
+        if self.cloud.manila_error is not None:
+            raise self.cloud.manila_error
+        body = {"share_types": [{"id": "st-%d" % i, "name": n} for i, n in enumerate(self.cloud.share_types)]}
+        return type("Response", (), {"json": lambda s: body})()
 
 
 # --- python-*client shapes (Magnum up to 2026.1) -------------------------

@@ -413,3 +413,40 @@ class ConcurrentSyncTest(DriverTestCase):
         with mock.patch.object(objects.NodeGroup, "destroy", destroyed_by_the_other_conductor):
             cluster = self.sync(cluster)
         self.assertEqual("UPDATE_COMPLETE", cluster.status)
+
+
+class NodeLabelsAndTaintsTest(DriverTestCase):
+    """Magnum 2026.2 (API 1.14) stores node labels and taints on node groups;
+    older Magnum has no such fields and the same code sends neither."""
+
+    def create_gpu_group(self, **fields):
+        from magnum.conductor.handlers import nodegroup_conductor
+        import uuid
+        cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
+        gpu = objects.NodeGroup(self.context, uuid=str(uuid.uuid4()), name="gpu", cluster_id=cluster.uuid,
+                                project_id=base.PROJECT, role="worker", node_count=1, min_node_count=0,
+                                flavor_id="m1.medium", image_id=cluster.cluster_template.image_id,
+                                is_default=False, labels={}, **fields)
+        self.sidecar.on("POST", "/v1/clusters/%s/nodegroups" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
+        nodegroup_conductor.Handler().nodegroup_create(self.context, cluster, gpu)
+        [(_method, _path, body)] = self.sidecar.requests
+        return {ng["name"]: ng for ng in body["spec"]["nodegroups"]}
+
+    def test_sent_when_magnum_has_them(self):
+        if "node_labels" not in objects.NodeGroup.fields:
+            self.skipTest("this Magnum has no node_labels (before API 1.14)")
+        groups = self.create_gpu_group(node_labels={"example.com/gpu": "a100"},
+                                       node_taints=[{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}])
+        self.assertEqual({"example.com/gpu": "a100"}, groups["gpu"]["node_labels"])
+        self.assertEqual([{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}], groups["gpu"]["node_taints"])
+        # Groups created without them carry none (Magnum's empty value).
+        self.assertFalse(groups["default-worker"]["node_labels"])
+        self.assertFalse(groups["default-worker"]["node_taints"])
+
+    def test_not_sent_by_a_magnum_without_them(self):
+        if "node_labels" in objects.NodeGroup.fields:
+            self.skipTest("this Magnum has node_labels (API 1.14 and later)")
+        groups = self.create_gpu_group()
+        for ng in groups.values():
+            self.assertNotIn("node_labels", ng)
+            self.assertNotIn("node_taints", ng)

@@ -25,6 +25,21 @@ class FactsTest(base.ShimTestCase):
         self.assertEqual(fakes.EXTERNAL_NET, resolved["external_network_id"])
         self.assertEqual("https://keystone.example.test/v3", resolved["auth_url"])
 
+    def test_share_types_when_manila_is_in_the_catalog(self):
+        self.cloud.share_types = ["default", "CephFS Gold"]
+        resolved = facts.resolve(self.context, self.cluster, self.template, [])
+        self.assertEqual(["default", "CephFS Gold"], resolved["share_types"])
+        self.assertEqual([("/types", {"service_type": "sharev2", "interface": "public"})], self.cloud.manila_requests)
+
+    def test_no_share_types_without_manila(self):
+        self.assertIsNone(facts.resolve(self.context, self.cluster, self.template, [])["share_types"])
+
+    def test_a_failing_manila_fails_the_call_rather_than_dropping_its_storage_classes(self):
+        from keystoneauth1 import exceptions as ks_exceptions
+        self.cloud.share_types = ["default"]
+        self.cloud.manila_error = ks_exceptions.ServiceUnavailable()
+        self.assertRaises(ks_exceptions.ServiceUnavailable, facts.resolve, self.context, self.cluster, self.template, [])
+
     def test_flavors_by_id_too(self):
         self.cluster.flavor_id = "4"
         resolved = facts.resolve(self.context, self.cluster, self.template, [])

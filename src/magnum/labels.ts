@@ -31,6 +31,11 @@ const PLAIN_WHAT = 'a plain name (letters, digits, spaces and . _ / -; not a num
  */
 const YAML_TYPED = /^(?:[0-9][0-9_.eE-]*|0x[0-9a-f_]+|0b[01_]+|0o[0-7_]+|y|n|yes|no|true|false|on|off|null)$/i;
 
+/** A name the chart may write unquoted, into YAML and Jinja both (see PLAIN_NAME). */
+export function isPlainName(s: string): boolean {
+  return PLAIN_NAME.test(s) && !YAML_TYPED.test(s);
+}
+
 /**
  * Node's own address parsers, not a hand-written pattern: a hex word such as
  * `dead` or a stray `:` is no IPv6 address, and a leading zero in IPv4
@@ -115,7 +120,7 @@ export class LabelReader {
     const hit = this.first(typeof names === 'string' ? [names] : names);
     if (!hit) return fallback;
     const [name, v] = hit;
-    if (!PLAIN_NAME.test(v) || YAML_TYPED.test(v)) throw new InvalidLabel(name, PLAIN_WHAT, v);
+    if (!isPlainName(v)) throw new InvalidLabel(name, PLAIN_WHAT, v);
     return v;
   }
 
@@ -158,6 +163,20 @@ export class LabelReader {
     const bad = items.find((s) => !validCidr(s));
     if (bad !== undefined || items.length === 0) throw new InvalidLabel(name, 'a comma-separated list of CIDRs', v);
     return items;
+  }
+
+  /**
+   * A comma-separated list of words from `allowed` (exact spelling: these are
+   * flag values the component compares as written), duplicates dropped.
+   */
+  wordList(name: string, allowed: readonly string[], what: string): string[] | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = items.find((s) => !allowed.includes(s));
+    if (bad !== undefined) throw new InvalidLabel(name, `${what}; ${JSON.stringify(bad)} is not one`, v);
+    if (items.length === 0) throw new InvalidLabel(name, what, v);
+    return [...new Set(items)];
   }
 
   /** A space-separated list of names; `names` lists the new name before its old alias. */

@@ -80,6 +80,17 @@ export type ClusterTemplate = z.infer<typeof ClusterTemplate>;
 
 export const NodeGroupStatus = ClusterStatus;
 
+/**
+ * Magnum master (API 1.14) stores these on node groups: a dict of strings and
+ * a list of dicts of strings. Only the shape is checked here; Magnum's own
+ * rules (restricted prefixes, effects, none on the control plane) are 422s
+ * from magnum/node-attrs.ts, with Magnum's messages.
+ */
+export const NodeLabels = z.record(z.string().max(317), z.string().max(255));
+export type NodeLabels = z.infer<typeof NodeLabels>;
+export const NodeTaints = z.array(z.record(z.string().max(64), z.string().max(317))).max(100);
+export type NodeTaints = z.infer<typeof NodeTaints>;
+
 export const NodeGroup = z.strictObject({
   uuid: Uuid,
   name: z.string().min(1).max(255),
@@ -97,6 +108,9 @@ export const NodeGroup = z.strictObject({
   docker_volume_size: z.number().int().min(0).nullable().optional(),
   stack_id: z.string().max(255).nullable().optional(),
   version: z.string().max(64).nullable().optional(),
+  /** Absent from Magnum before API 1.14 (the shim then sends neither). */
+  node_labels: NodeLabels.nullable().optional(),
+  node_taints: NodeTaints.nullable().optional(),
 });
 export type NodeGroup = z.infer<typeof NodeGroup>;
 
@@ -129,6 +143,8 @@ export const Resolved = z.strictObject({
   fixed_subnet_id: z.string().max(255).nullable().optional(),
   /** Cinder volume type names, in Cinder's order. */
   volume_types: z.array(z.string().min(1).max(255)).default([]),
+  /** Manila share type names, in Manila's order; null or absent when Manila is not in the catalog. */
+  share_types: z.array(z.string().min(1).max(255)).max(100).nullable().optional(),
   auth_url: z.string().max(1024).nullable().optional(),
   project_id: z.string().max(255).nullable().optional(),
 });

@@ -77,9 +77,10 @@ export function addonToggleValues({ labels, features }: RenderContext): Values {
   return { addons };
 }
 
-export function cniValues({ spec }: RenderContext): Values {
+/** The template's CNI, if it names one; a driver the chart cannot install is a 422. */
+export function cniType({ spec }: RenderContext): (typeof CNI_TYPES)[number] | undefined {
   const driver = spec.cluster_template.network_driver?.trim().toLowerCase();
-  if (!driver) return {};
+  if (!driver) return undefined;
   const type = CNI_TYPES.find((t) => t === driver);
   if (!type) {
     throw new MagnumRuleViolation(
@@ -87,5 +88,10 @@ export function cniValues({ spec }: RenderContext): Values {
       'cluster_template.network_driver',
     );
   }
-  return { addons: { cni: { type } } };
+  return type;
+}
+
+export function cniValues(ctx: RenderContext): Values {
+  const type = cniType(ctx);
+  return type ? { addons: { cni: { type } } } : {};
 }

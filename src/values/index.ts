@@ -19,9 +19,14 @@ import {
   keystoneAuthValues,
   networkingValues,
 } from './cluster.js';
+import { auditValues } from './audit.js';
+import { ciliumValues } from './cilium.js';
 import { renderContext, type RenderContext } from './context.js';
+import { manilaValues } from './manila.js';
 import { mergeAll, type Values } from './merge.js';
 import { nodeGroupValues } from './nodegroups.js';
+import { oidcValues } from './oidc.js';
+import { tlsCipherValues } from './tls.js';
 
 export type ChartValues = Values;
 
@@ -55,6 +60,11 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   addonToggleValues,
   keystoneAuthValues,
   cniValues,
+  ciliumValues,
+  manilaValues,
+  oidcValues,
+  auditValues,
+  tlsCipherValues,
 ];
 
 /** The generated values alone; `spec.cluster.stack_id` must already name the release. */

@@ -6,6 +6,7 @@
  */
 import { MagnumRuleViolation } from '../errors.js';
 import { derivedName, sanitise } from '../magnum/names.js';
+import { nodeLabelsOf, nodeTaintsOf } from '../magnum/node-attrs.js';
 import { checkFlavor, checkNodeCounts, nodeCounts } from '../magnum/rules.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import type { RenderContext } from './context.js';
@@ -72,10 +73,16 @@ export function nodeGroupValues(ctx: RenderContext): Values {
   const labelCounts = { min: labels.int('min_node_count', undefined), max: labels.int('max_node_count', undefined) };
   const fallbackDefault = defaultWorker(spec.nodegroups);
   const nodeGroups = spec.nodegroups.flatMap((g, i) => {
-    if (g.role === MASTER_ROLE) return [];
     const field = `nodegroups.${i}`;
+    // Checked on master groups too, where Magnum forbids both.
+    const nodeLabels = nodeLabelsOf(g, field);
+    const taints = nodeTaintsOf(g, field);
+    if (g.role === MASTER_ROLE) return [];
     checkFlavor(g.flavor_id ?? spec.cluster.flavor_id, spec.resolved.flavors, site.limits, `${field}.flavor_id`);
     const item: Values = { name: sanitise(g.name), machineFlavor: g.flavor_id ?? spec.cluster.flavor_id, machineCount: g.node_count };
+    if (Object.keys(nodeLabels).length > 0) item.nodeLabels = { ...nodeLabels };
+    // The chart has no key for taints: they go into the group's own join configuration, which it merges over nodeGroupDefaults.
+    if (taints.length > 0) item.kubeadmConfigSpec = { joinConfiguration: { nodeRegistration: { taints } } };
     if (autoscale) {
       const counts = nodeCounts(g, g === fallbackDefault, labelCounts);
       checkNodeCounts(g, counts, field);

@@ -150,3 +150,47 @@ class ConductorFlowTest(base.ShimTestCase):
         self.assertEqual({}, self.cloud.app_creds)
         secrets = json.loads(self.kubectl("get", "secrets", "-o", "json"))["items"]
         self.assertEqual([], [s for s in secrets if s["metadata"]["name"].startswith(release)])
+
+    def test_node_group_labels_and_taints_reach_its_kubeadm_config_template(self):
+        """Magnum 2026.2 (API 1.14) stores node labels and taints on a node
+        group; they must reach its kubelet's registration. An older Magnum has
+        no such fields: the same path sends none and the group is created."""
+        import uuid
+        from magnum.conductor.handlers import nodegroup_conductor
+        template = self.make_template()
+        cluster = self.new_cluster(template, name="labelled")
+        self.handler.cluster_create(self.context, cluster, 1, 1, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        release = cluster.stack_id
+        self.play_ready(release, 1)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
+
+        has_fields = "node_labels" in objects.NodeGroup.fields
+        extra = {}
+        if has_fields:
+            extra = {"node_labels": {"example.com/accelerator": "a100"},
+                     "node_taints": [{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"},
+                                     {"key": "example.com/dedicated", "effect": "PreferNoSchedule"}]}
+        gpu = objects.NodeGroup(self.context, uuid=str(uuid.uuid4()), name="gpu", cluster_id=cluster.uuid,
+                                project_id=cluster.project_id, role="worker", node_count=1, min_node_count=0,
+                                flavor_id="m1.medium", image_id=template.image_id, is_default=False, labels={}, **extra)
+        nodegroup_conductor.Handler().nodegroup_create(self.context, cluster, gpu)
+        self.assertEqual("CREATE_IN_PROGRESS", objects.NodeGroup.get(self.context, cluster.uuid, "gpu").status)
+
+        # Selected by label, not name: the real chart adds a checksum to the template's name.
+        templates = json.loads(self.kubectl(
+            "get", "kubeadmconfigtemplates.bootstrap.cluster.x-k8s.io", "-o", "json",
+            "-l", "capi.stackhpc.com/cluster=%s,capi.stackhpc.com/node-group=gpu" % release))["items"]
+        self.assertEqual(1, len(templates))
+        registration = templates[0]["spec"]["template"]["spec"]["joinConfiguration"]["nodeRegistration"]
+        node_labels = registration["kubeletExtraArgs"].get("node-labels", "")
+        if has_fields:
+            self.assertIn("example.com/accelerator=a100", node_labels.split(","))
+            self.assertEqual([{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"},
+                              {"key": "example.com/dedicated", "effect": "PreferNoSchedule"}], registration["taints"])
+        else:
+            self.assertNotIn("example.com/accelerator=a100", node_labels)
+            self.assertNotIn("taints", registration)
+
+        self.handler.cluster_delete(self.context, cluster.uuid)
+        self.sync_until(cluster.uuid, lambda c: c is None)

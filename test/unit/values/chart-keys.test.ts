@@ -22,11 +22,63 @@ const chart = load(chartText) as Record<string, unknown>;
 chart.addons = { ...(chart.addons as object), ...(load(addonsText) as object) };
 
 /** Maps whose keys are data, not chart settings: anything below them is passed through. */
-const FREE_FORM = ['addons.openstack.cloudConfig', 'addons.openstack.k8sKeystoneAuth.values', 'nodeGroupDefaults.machineNetworking.ports'];
+const FREE_FORM = [
+  'addons.openstack.cloudConfig',
+  'addons.openstack.k8sKeystoneAuth.values',
+  'nodeGroupDefaults.machineNetworking.ports',
+  // Node labels are data; the Cilium chart's values and storage-class parameters belong to other charts.
+  'nodeGroups.nodeLabels',
+  'addons.cni.cilium.release.values',
+  'addons.openstack.csiManila.defaultStorageClass.parameters',
+  'addons.openstack.csiManila.additionalStorageClasses.parameters',
+];
+/**
+ * kubeadm's own fields, which the chart merges into its KubeadmConfig specs
+ * without reading them (`mergeConcatMany`): checked against Cluster API's
+ * v1beta1 KubeadmConfigSpec instead of the chart's values. A list's entry
+ * names the keys of its items. Below `extraArgs` and `kubeletExtraArgs` every
+ * key is a component flag.
+ */
+const NODE_REGISTRATION = ['nodeRegistration'];
+const KUBELET_ARGS = ['kubeletExtraArgs'];
+const KUBEADM_FIELDS: Record<string, string[]> = {
+  'controlPlane.kubeadmConfigSpec': ['files', 'clusterConfiguration', 'initConfiguration', 'joinConfiguration'],
+  'controlPlane.kubeadmConfigSpec.files': ['path', 'content', 'owner', 'permissions'],
+  'controlPlane.kubeadmConfigSpec.clusterConfiguration': ['apiServer'],
+  'controlPlane.kubeadmConfigSpec.clusterConfiguration.apiServer': ['extraArgs', 'extraVolumes'],
+  'controlPlane.kubeadmConfigSpec.clusterConfiguration.apiServer.extraVolumes': ['name', 'hostPath', 'mountPath', 'readOnly', 'pathType'],
+  'controlPlane.kubeadmConfigSpec.initConfiguration': NODE_REGISTRATION,
+  'controlPlane.kubeadmConfigSpec.initConfiguration.nodeRegistration': KUBELET_ARGS,
+  'controlPlane.kubeadmConfigSpec.joinConfiguration': NODE_REGISTRATION,
+  'controlPlane.kubeadmConfigSpec.joinConfiguration.nodeRegistration': KUBELET_ARGS,
+  'nodeGroupDefaults.kubeadmConfigSpec': ['joinConfiguration'],
+  'nodeGroupDefaults.kubeadmConfigSpec.joinConfiguration': NODE_REGISTRATION,
+  'nodeGroupDefaults.kubeadmConfigSpec.joinConfiguration.nodeRegistration': KUBELET_ARGS,
+  'nodeGroups.kubeadmConfigSpec': ['joinConfiguration'],
+  'nodeGroups.kubeadmConfigSpec.joinConfiguration': NODE_REGISTRATION,
+  'nodeGroups.kubeadmConfigSpec.joinConfiguration.nodeRegistration': ['taints'],
+  'nodeGroups.kubeadmConfigSpec.joinConfiguration.nodeRegistration.taints': ['key', 'value', 'effect'],
+};
+const FLAG_MAPS = ['extraArgs', 'kubeletExtraArgs'];
+
+function kubeadmKeys(values: unknown, path: string, out: string[]): void {
+  const fields = KUBEADM_FIELDS[path]!;
+  const list = Array.isArray(values);
+  for (const item of list ? values : [values]) {
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      const at = `${path}${list ? '[]' : ''}.${k}`;
+      if (!fields.includes(k)) out.push(at);
+      else if (KUBEADM_FIELDS[`${path}.${k}`]) kubeadmKeys(v, `${path}.${k}`, out);
+      else if (!FLAG_MAPS.includes(k) && typeof v === 'object' && v !== null) out.push(`${at} (no schema listed)`);
+    }
+  }
+}
+
 /** List items checked against the chart's template for them. */
 const ITEM_TEMPLATES: Record<string, string> = {
   nodeGroups: 'nodeGroupDefaults',
   'addons.openstack.csiCinder.additionalStorageClasses': 'addons.openstack.csiCinder.defaultStorageClass',
+  'addons.openstack.csiManila.additionalStorageClasses': 'addons.openstack.csiManila.defaultStorageClass',
 };
 /** Keys a node group item has beyond the defaults, documented in the chart's nodeGroups example. */
 const NODE_GROUP_ITEM_KEYS = ['name', 'machineCount', 'machineCountMin', 'machineCountMax'];
@@ -62,6 +114,7 @@ const TEMPLATE_ONLY = [
 
 function unknownKeys(values: unknown, path: string, chartPath: string, out: string[]): void {
   if (FREE_FORM.includes(path)) return;
+  if (KUBEADM_FIELDS[path]) return kubeadmKeys(values, path, out);
   if (Array.isArray(values)) {
     const template = ITEM_TEMPLATES[path];
     if (!template) return;
@@ -85,7 +138,7 @@ function walkKey(value: unknown, path: string, chartPath: string, key: string, o
 }
 
 describe('generated keys exist in the chart (0.27.0)', () => {
-  it.each(['default', 'addons', 'networking', 'storage', 'autoscaling'])('%s', async (name) => {
+  it.each(['default', 'addons', 'networking', 'storage', 'autoscaling', 'secure'])('%s', async (name) => {
     const site = parseConfig({});
     const plan = planRelease(Spec.parse(fixture(name)), site, await loadValueLayers(site, ROOT));
     const out: string[] = [];
@@ -97,6 +150,12 @@ describe('generated keys exist in the chart (0.27.0)', () => {
     const out: string[] = [];
     unknownKeys({ apiServer: { allowedCidrs: ['10.0.0.0/8'] }, etcd: { blockDevice: { size: 1, volumeTyp: 'x' } }, nodeGroups: [{ name: 'x', machineFlavour: 'm1' }] }, '', '', out);
     expect(out).toEqual(['apiServer.allowedCidrs', 'etcd.blockDevice.volumeTyp', 'nodeGroups[].machineFlavour']);
+  });
+
+  it('catches a misspelt kubeadm field', () => {
+    const out: string[] = [];
+    unknownKeys({ controlPlane: { kubeadmConfigSpec: { clusterConfiguration: { apiServer: { extraVolume: [] } }, files: [{ path: 'p', contents: 'x' }] } } }, '', '', out);
+    expect(out).toEqual(['controlPlane.kubeadmConfigSpec.clusterConfiguration.apiServer.extraVolume', 'controlPlane.kubeadmConfigSpec.files[].contents']);
   });
 
   it.each(COMMENTED)('%s is still documented in the chart\'s comments', (path) => {
