@@ -39,7 +39,8 @@ describe.skipIf(!chartRepo)('three sidecar replicas on one management cluster', 
       MCS_HELM__BINARY: HELM,
       MCS_HELM__TIMEOUT_SECONDS: '60',
       MCS_LEASE__DURATION_SECONDS: '4',
-      MCS_LEASE__WAIT_SECONDS: '15',
+      // Long enough that several of the 30 queued updates get their turn on a loaded 2-core machine.
+      MCS_LEASE__WAIT_SECONDS: '45',
     });
   });
   afterAll(async () => {
@@ -88,7 +89,7 @@ describe.skipIf(!chartRepo)('three sidecar replicas on one management cluster', 
     expect((await k.get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.replicas).toBe(last.workers);
     // Every revision written meanwhile: one per 2xx, none a rollback; the Cluster was never deleted.
     expect(revisions.seen.map((r) => r.description).join('\n')).not.toMatch(/rollback|uninstall/i);
-    expect(new Set(revisions.seen.map((r) => r.revision)).size).toBe(ok.length);
+    expect(new Set(revisions.seen.filter((r) => r.revision > 1).map((r) => r.revision)).size).toBe(ok.length);
     expect((await k.get('Cluster', NS, stack))?.metadata.uid).toBe(uid);
     process.stderr.write(`replicas: 30 concurrent updates → ${ok.length} × 202, ${others.length} × 503 release_busy\n`);
   }, 300_000);
@@ -102,7 +103,10 @@ describe.skipIf(!chartRepo)('three sidecar replicas on one management cluster', 
     let caught = false;
     for (let attempt = 0; attempt < 8 && !caught; attempt++) {
       let done = false;
-      const call = victim.call('PUT', `/v1/clusters/${spec.cluster.uuid}`, withWorkers(live, 10 + attempt)).finally(() => (done = true));
+      const call = victim
+        .call('PUT', `/v1/clusters/${spec.cluster.uuid}`, withWorkers(live, 10 + attempt))
+        .catch(() => undefined)
+        .finally(() => (done = true));
       while (!done) {
         const pending = await k.core.listNamespacedSecret({ namespace: NS, labelSelector: `owner=helm,name=${stack},status=pending-upgrade` });
         if (pending.items.length > 0) {
@@ -112,7 +116,7 @@ describe.skipIf(!chartRepo)('three sidecar replicas on one management cluster', 
         }
         await sleep(5);
       }
-      await call.catch(() => undefined);
+      await call;
     }
     expect(caught, 'helm was never seen pending').toBe(true);
     const lease = await k.kc.makeApiClient((await import('@kubernetes/client-node')).CoordinationV1Api).readNamespacedLease({ name: `mcs-release-${stack}`, namespace: NS });
