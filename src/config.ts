@@ -54,6 +54,17 @@ export const ConfigSchema = z.strictObject({
       cacheDir: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** The per-release Lease that orders writes across replicas (coordination.k8s.io/v1). */
+  lease: z
+    .strictObject({
+      /** A holder that stops renewing for this long is taken for dead, and its pending release unlocked. */
+      durationSeconds: PositiveInt.default(30),
+      /** How long a call waits for a lease another operation holds before answering 503 release_busy. */
+      waitSeconds: PositiveInt.max(50, 'must stay below the shim\'s timeout (at most 55 s)').default(20),
+      /** Names this replica in the Lease's holderIdentity; default `<hostname>/<pid>` (the pod name in a pod). */
+      identity: z.string().min(1).max(128).optional(),
+    })
+    .prefault({}),
   /** Namespaces are `<prefix>-<project id>`, as in magnum-capi-helm. */
   namespacePrefix: z
     .string()

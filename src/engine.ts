@@ -5,7 +5,7 @@
  * what runs; `close()` stops it all.
  */
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -15,12 +15,15 @@ import type { ReadinessCheck, Driver } from './driver/types.js';
 import type { SecretStore } from './driver/ports.js';
 import { ChartCache } from './helm/chart-cache.js';
 import { createHelmClient } from './helm/client.js';
+import { unlockRevision } from './helm/record.js';
 import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
 import { watchClusterIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
+import { leaseMetrics } from './kube/lease-metrics.js';
 import { cacheObserver } from './kube/observer.js';
+import { createReleaseLeases } from './kube/release-lease.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
 import { WatchCache } from './kube/watch-cache.js';
 import { watchedKinds } from './kube/watch-kinds.js';
@@ -70,7 +73,24 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     archiveFor: (req) => chartCache.archive(req.chart),
     onRun,
   });
-  const releases = createReleaseManager(helm, config.helm.concurrency, logger);
+  const identity = config.lease.identity ?? `${hostname()}/${process.pid}`;
+  const leaseSeries = leaseMetrics(registry);
+  const leases = createReleaseLeases(kube.config, {
+    identity,
+    durationSeconds: config.lease.durationSeconds,
+    waitSeconds: config.lease.waitSeconds,
+    ensureNamespace: (ns) => ensureNamespace(kube, ns),
+    metrics: leaseSeries,
+    log: logger,
+  });
+  const releases = createReleaseManager(helm, config.helm.concurrency, {
+    holdsLease: leases.holds,
+    unlock: async (ref, revision, from) => {
+      await unlockRevision(kube.core, ref, revision, `Release unlocked from stale ${from} state by magnum-capi-sidecar ${identity}: the lease holder was gone`);
+      leaseSeries.unlocked(from);
+    },
+    log: logger,
+  });
   const planner = await createPlanner(config);
 
   const secrets: SecretStore = {
@@ -95,6 +115,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     config,
     planner,
     releases,
+    leases,
     secrets,
     observer: instrumentObserver(observer, metrics),
     index,

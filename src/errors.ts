@@ -94,6 +94,20 @@ export class HelmReleaseLocked extends SidecarError {
   readonly code = 'helm_release_locked';
 }
 
+/**
+ * Another replica (or another call here) holds the release's lease and did
+ * not let go within the configured wait. Transient: the same call succeeds
+ * once that operation ends, so 503 with Retry-After, never 502.
+ */
+export class ReleaseBusy extends SidecarError {
+  readonly statusCode = 503;
+  readonly code = 'release_busy';
+
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
 /** The helm binary is missing or cannot be executed. */
 export class HelmUnavailable extends SidecarError {
   readonly statusCode = 503;

@@ -45,7 +45,7 @@ def raise_for_answer(response):
     message = message or ("HTTP %d" % status)
     if status == 401:
         message = "the sidecar refused the token: %s" % message
-    unavailable = status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable", "helm_release_locked")
+    unavailable = status >= 500 and code in ("management_cluster_unavailable", "helm_unavailable", "helm_release_locked", "release_busy")
     if status >= 500 or status == 401:
         cls = SidecarUnavailable if unavailable else SidecarError
     else:
@@ -98,9 +98,39 @@ def _path(*segments):
     return "/v1/clusters" + "".join("/" + parse.quote(str(s), safe="") for s in segments)
 
 
+def _urls(url):
+    """`url` may list several sidecars, comma-separated: replicas tried in turn."""
+    urls = [u.strip().rstrip("/") for u in (url or "").split(",") if u.strip()]
+    if not urls:
+        raise SidecarUnavailable(reason="[capi_sidecar] url names no sidecar")
+    return urls
+
+
+def _retry_after(response, attempt):
+    """Seconds to wait before repeating a call the sidecar found busy: its
+    Retry-After, else a doubling back-off; at most 5 s either way."""
+    try:
+        hinted = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        hinted = 0.5 * 2 ** attempt
+    return max(0.2, min(hinted, 5.0))
+
+
+def _is_release_busy(response):
+    if response.status_code != 503:
+        return False
+    try:
+        return response.json()["error"]["code"] == "release_busy"
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
 class Client(object):
     def __init__(self, url=None, token=None, session=None):
-        self.url = (url or CONF.capi_sidecar.url).rstrip("/")
+        self.urls = _urls(url or CONF.capi_sidecar.url)
+        self.url = self.urls[0]
+        # The replica that answered last is tried first next time.
+        self._preferred = 0
         self._token = token
         self.session = session or requests.Session()
 
@@ -117,25 +147,60 @@ class Client(object):
             raise SidecarUnavailable(reason="[capi_sidecar] key_file is set without cert_file")
         return (cert, key) if key else cert
 
-    def _send(self, method, path, body=None, timeout=None, retries=0):
-        url = self.url + path
-        attempt = 0
-        while True:
+    def _request(self, method, path, body, timeout, idempotent):
+        """One pass over the replicas, from the preferred one: a replica that
+        cannot be reached gives way to the next. A mutating call whose answer
+        timed out is not sent elsewhere: it may be running there."""
+        failures = []
+        for i in range(len(self.urls)):
+            index = (self._preferred + i) % len(self.urls)
             try:
                 response = self.session.request(
-                    method, url, json=body, headers=self._headers(),
-                    timeout=timeout or CONF.capi_sidecar.timeout,
-                    verify=self._verify(), cert=self._cert())
-                break
-            except (requests.ConnectionError, requests.Timeout) as e:
-                if attempt >= retries:
-                    raise SidecarUnavailable(reason="%s %s: %s" % (method, path, e.__class__.__name__))
-                attempt += 1
-                time.sleep(min(0.2 * 2 ** attempt, 2))
+                    method, self.urls[index] + path, json=body, headers=self._headers(),
+                    timeout=timeout, verify=self._verify(), cert=self._cert())
+            except requests.ConnectionError as e:
+                failures.append("%s: %s" % (self.urls[index], e.__class__.__name__))
+                continue
+            except requests.Timeout as e:
+                failures.append("%s: %s" % (self.urls[index], e.__class__.__name__))
+                if not idempotent:
+                    break
+                continue
+            self._preferred = index
+            return response, failures
+        return None, failures
+
+    def _send(self, method, path, body=None, timeout=None, retries=0):
+        """Within `timeout` overall: fail over on connection errors (every
+        replica once a round, `retries` more rounds with back-off), and repeat
+        a call answered 503 release_busy after the back-off it asks for."""
+        budget = timeout or CONF.capi_sidecar.timeout
+        deadline = time.monotonic() + budget
+        idempotent = retries > 0
+        rounds = busy = 0
+        while True:
+            remaining = deadline - time.monotonic()
+            response, failures = self._request(method, path, body, max(remaining, 1), idempotent)
+            if response is None:
+                pause = min(0.2 * 2 ** (rounds + 1), 2)
+                if rounds >= retries or time.monotonic() + pause >= deadline:
+                    raise SidecarUnavailable(reason="%s %s: %s" % (method, path, "; ".join(failures)))
+                rounds += 1
+                time.sleep(pause)
+                continue
+            if _is_release_busy(response):
+                pause = _retry_after(response, busy)
+                if time.monotonic() + pause < deadline:
+                    busy += 1
+                    LOG.info("sidecar: %s %s: release busy, retrying in %.1f s", method, path, pause)
+                    time.sleep(pause)
+                    continue
+            break
         raise_for_answer(response)
         return response.json() if response.content else None
 
-    # Mutating calls: no retry, a failure must reach the conductor at once.
+    # Mutating calls: no retry of a failure, which must reach the conductor at
+    # once; only another replica on a connection error, or a busy release.
     def create_cluster(self, spec):
         return self._send("POST", "/v1/clusters", spec)
 

@@ -9,7 +9,9 @@ GROUP = cfg.OptGroup(
 
 OPTS = [
     cfg.StrOpt("url", default="http://127.0.0.1:8080",
-               help="Base URL of the sidecar API."),
+               help="Base URL of the sidecar API, or a comma-separated list "
+                    "of replicas: a call that cannot connect to one goes to "
+                    "the next."),
     cfg.StrOpt("token_file", default="/etc/magnum/capi-sidecar-token",
                help="File holding the bearer token (first non-comment line)."),
     cfg.StrOpt("ca_file", default=None,
@@ -23,7 +25,8 @@ OPTS = [
     # Synchronous RPCs (upgrade, rotation) time out after 60 s in the
     # conductor; the HTTP call must give up well before that.
     cfg.IntOpt("timeout", default=40, min=1, max=55,
-               help="Seconds to wait for a mutating call."),
+               help="Seconds to wait for a mutating call, retries of a "
+                    "busy release included."),
     cfg.IntOpt("status_timeout", default=10, min=1, max=55,
                help="Seconds to wait for a status or health call."),
     cfg.IntOpt("status_retries", default=3, min=0, max=10,

@@ -99,3 +99,44 @@ class ClientTest(base.ShimTestCase):
         self.answer(("POST", "/v1/clusters/u1/status"), 200, {"cluster": {"status": "CREATE_COMPLETE"}, "nodegroups": [], "deleted_nodegroups": []})
         self.assertEqual("CREATE_COMPLETE", self.client.cluster_status("u1", {})["cluster"]["status"])
         self.assertEqual(3, len(calls))
+
+    def test_fails_over_to_the_next_replica_when_one_cannot_be_reached(self):
+        client = sidecar.Client(url="http://127.0.0.1:1, %s" % self.stub.url, token="t" * 20)
+        self.answer(UPDATE, 202, {"stack_id": "s", "namespace": "n", "revision": 2})
+        self.assertEqual(2, client.update_cluster("u1", {})["revision"])
+        # The replica that answered is tried first from then on.
+        self.assertEqual(self.stub.url, client.urls[client._preferred])
+        self.assertEqual(1, len(self.stub.requests))
+
+    def test_every_replica_unreachable_is_one_clear_error_naming_each(self):
+        client = sidecar.Client(url="http://127.0.0.1:1,http://127.0.0.1:2", token="t" * 20)
+        with self.assertRaises(sidecar.SidecarUnavailable) as ctx:
+            client.create_cluster({})
+        self.assertIn("http://127.0.0.1:1", str(ctx.exception))
+        self.assertIn("http://127.0.0.1:2", str(ctx.exception))
+
+    def test_a_busy_release_is_retried_after_the_wait_the_sidecar_asks_for(self):
+        busy = {"error": {"code": "release_busy", "message": "release magnum-p/demo is busy"}}
+        self.stub.on(UPDATE[0], UPDATE[1], 503, busy)
+        self.stub.on(UPDATE[0], UPDATE[1], 503, busy)
+        self.stub.on(UPDATE[0], UPDATE[1], 202, {"stack_id": "s", "namespace": "n", "revision": 7})
+        self.assertEqual(7, self.client.update_cluster("u1", {})["revision"])
+        self.assertEqual(3, len(self.stub.requests))
+
+    def test_a_release_busy_past_the_timeout_is_unavailable_not_a_failure(self):
+        self.config(timeout=1, group="capi_sidecar")
+        self.answer(UPDATE, 503, {"error": {"code": "release_busy", "message": "release magnum-p/demo is busy"}})
+        with self.assertRaises(sidecar.SidecarUnavailable) as ctx:
+            self.client.update_cluster("u1", {})
+        self.assertIn("busy", str(ctx.exception))
+        self.assertLessEqual(len(self.stub.requests), 6)
+
+    def test_other_503s_are_not_retried(self):
+        self.answer(UPDATE, 503, {"error": {"code": "management_cluster_unavailable", "message": "connection refused"}})
+        with self.assertRaises(sidecar.SidecarUnavailable):
+            self.client.update_cluster("u1", {})
+        self.assertEqual(1, len(self.stub.requests))
+
+    def test_a_url_list_with_nothing_in_it_is_a_clear_error(self):
+        with self.assertRaises(sidecar.SidecarUnavailable):
+            sidecar.Client(url=" , ", token="t" * 20)

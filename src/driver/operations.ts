@@ -9,8 +9,7 @@ import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
-import { SerialByKey } from '../serial-by-key.js';
-import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
+import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver } from './types.js';
 import { checkUpgrade } from './upgrade-rules.js';
@@ -19,6 +18,8 @@ export interface DriverDeps {
   config: Config;
   planner: Planner;
   releases: Releases;
+  /** One operation per release across every replica. */
+  leases: ReleaseLeases;
   secrets: SecretStore;
   observer: Observer;
   index: ClusterIndex;
@@ -41,9 +42,8 @@ function liveSpec(spec: Spec, without?: string): Spec {
 }
 
 export function createDriver(deps: DriverDeps): Driver {
-  const { config, planner, releases, secrets, observer, index } = deps;
+  const { config, planner, releases, leases, secrets, observer, index } = deps;
   const now = deps.now ?? (() => new Date());
-  const lock = new SerialByKey();
 
   const refOf = (spec: Spec): ReleaseRef => ({
     release: releaseNameFor(spec.cluster),
@@ -85,7 +85,24 @@ export function createDriver(deps: DriverDeps): Driver {
     return { stack_id: plan.release, namespace: plan.namespace, revision };
   }
 
-  const serial = <T>(spec: Spec, op: () => Promise<T>) => lock.run(spec.cluster.uuid, op);
+  /** A write that would install the release again refuses a cluster whose delete already reached it. */
+  const refuseDeleted = (spec: Spec, lease: HeldLease) => {
+    if (lease.deletedUuid === spec.cluster.uuid) {
+      throw new Conflict(`cluster ${spec.cluster.uuid} was deleted: its delete reached the release first, so this call would resurrect it`, 'cluster.uuid');
+    }
+  };
+  /** Every mutating call runs under the release's lease, from before its first write to its answer. */
+  const serial = <T>(spec: Spec, op: () => Promise<T>) =>
+    leases.hold(refOf(spec), async (lease) => {
+      refuseDeleted(spec, lease);
+      return op();
+    });
+  /** The tombstone goes down before anything is removed: a create queued behind a half-done delete stays refused. */
+  const serialDelete = <T>(spec: Spec, op: () => Promise<T>) =>
+    leases.hold(refOf(spec), async (lease) => {
+      await lease.markDeleted(spec.cluster.uuid);
+      return op();
+    });
 
   return {
     createCluster: (spec) =>
@@ -129,7 +146,7 @@ export function createDriver(deps: DriverDeps): Driver {
       }),
 
     deleteCluster: (spec) =>
-      serial(spec, async () => {
+      serialDelete(spec, async () => {
         const ref = refOf(spec);
         // A create that failed before the shim saved stack_id may still have
         // installed the release: its name is derived from the uuid, so look there too.

@@ -29,6 +29,29 @@ export interface Releases {
   remove(ref: ReleaseRef): Promise<{ existed: boolean }>;
 }
 
+/** A release's lease while one operation holds it. */
+export interface HeldLease {
+  /**
+   * The uuid of the Magnum cluster whose delete reached this release, if
+   * any: a tombstone kept on the Lease, which every replica reads.
+   */
+  readonly deletedUuid: string | null;
+  /** Records the tombstone before the delete runs, so a create queued behind it cannot resurrect the cluster. */
+  markDeleted(uuid: string): Promise<void>;
+}
+
+/** One operation per release across all replicas, through a Lease in the release's namespace. */
+export interface ReleaseLeases {
+  /**
+   * Runs `op` holding the release's lease, renewed while it runs and
+   * released after. Waits a bounded time for a lease held elsewhere, then
+   * throws ReleaseBusy (503).
+   */
+  hold<T>(ref: ReleaseRef, op: (lease: HeldLease) => Promise<T>): Promise<T>;
+  /** Whether this replica holds the release's lease now: only then may a pending revision be unlocked. */
+  holds(ref: ReleaseRef): boolean;
+}
+
 export interface ClusterSecretsInput {
   namespace: string;
   identity: ClusterIdentity;

@@ -1,60 +1,54 @@
 /**
  * Applying and removing releases: serialised per release with a global bound,
- * and a release left pending by a crash is recovered before the next apply
- * instead of failing with "another operation is in progress".
+ * and a release left pending by an operation whose holder is gone is unlocked
+ * before the next apply instead of failing with "another operation is in
+ * progress".
  */
 import type { Logger } from 'pino';
 import type { ReleasePlan, Releases } from '../driver/ports.js';
-import { HelmFailed } from '../errors.js';
-import { decideRecovery } from './recovery.js';
+import { ReleaseBusy } from '../errors.js';
+import { decideRecovery, type PendingStatus } from './recovery.js';
 import { ReleaseQueue } from './release-queue.js';
 import type { Helm, ReleaseRef } from './types.js';
 
-export interface ReleaseManager extends Releases {
-  queue: ReleaseQueue;
-  /** Recoveries done since start, by kind, for metrics and tests. */
-  recoveries: { rollback: number; uninstall: number };
+export interface ReleaseManagerOptions {
+  /** Marks a pending revision failed in helm's release record (see `record.ts`). */
+  unlock: (ref: ReleaseRef, revision: number, from: PendingStatus) => Promise<unknown>;
+  /** Whether this replica holds the release's lease: only then is a pending revision its dead holder's. */
+  holdsLease: (ref: ReleaseRef) => boolean;
+  log?: Logger | undefined;
 }
 
-export function createReleaseManager(helm: Helm, concurrency: number, log?: Logger): ReleaseManager {
+export interface ReleaseManager extends Releases {
+  queue: ReleaseQueue;
+  /** Pending revisions unlocked since start, for metrics and tests. */
+  unlocks: number;
+}
+
+export function createReleaseManager(helm: Helm, concurrency: number, opts: ReleaseManagerOptions): ReleaseManager {
   const queue = new ReleaseQueue(concurrency);
-  const recoveries = { rollback: 0, uninstall: 0 };
   const key = (ref: ReleaseRef) => `${ref.namespace}/${ref.release}`;
 
-  async function recover(ref: ReleaseRef): Promise<void> {
-    const action = decideRecovery(await helm.history(ref));
-    if (action.kind === 'none') return;
-    log?.warn({ release: key(ref), action }, 'recovering a release left pending by an interrupted helm');
-    if (action.kind === 'rollback') {
-      try {
-        await helm.rollback(ref, action.revision);
-      } catch (err) {
-        // A rollback the cluster refuses still ends the pending state (helm
-        // marks the pending revision superseded and the rollback failed), and
-        // an upgrade over a failed release can proceed. Only a release still
-        // pending (or a helm that did not run) stops the operation.
-        if (!(err instanceof HelmFailed) || decideRecovery(await helm.history(ref)).kind !== 'none') throw err;
-        log?.warn({ release: key(ref), err: err.message }, 'recovery rollback failed, but the release is no longer pending: upgrading over it');
-      }
-      recoveries.rollback++;
-    } else {
-      await helm.uninstall(ref);
-      recoveries.uninstall++;
-    }
-  }
-
-  return {
+  const manager: ReleaseManager = {
     queue,
-    recoveries,
+    unlocks: 0,
     apply: (plan: ReleasePlan) =>
       queue.run(key(plan), async () => {
-        await recover(plan);
+        const action = decideRecovery(await helm.history(plan), opts.holdsLease(plan));
+        if (action.kind === 'busy') {
+          throw new ReleaseBusy(`release ${key(plan)} is busy: revision ${action.revision} is ${action.from} and this replica does not hold its lease; retry later`, 5);
+        }
+        if (action.kind === 'unlock') {
+          opts.log?.warn({ release: key(plan), revision: action.revision, from: action.from }, 'unlocking a release left pending by a holder that is gone');
+          await opts.unlock(plan, action.revision, action.from);
+          manager.unlocks++;
+        }
         const info = await helm.upgradeInstall(plan);
         return { revision: info.revision };
       }),
     // helm uninstalls a pending release as it is (helm 3 and 4): rolling it back
-    // first would re-apply an old spec to the infrastructure about to go, and a
-    // rollback the cluster refuses (a version downgrade, say) would fail the delete.
+    // first would re-apply an old spec to the infrastructure about to go.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
   };
+  return manager;
 }

@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isSidecarError } from '../errors.js';
+import { isSidecarError, ReleaseBusy } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };
@@ -54,6 +54,7 @@ export const errorsPlugin = fp(
         if (err.statusCode >= 500) request.log.error({ err }, 'request failed');
         const body: ErrorBody = { error: { code: err.code, message: err.message } };
         if (err.field !== undefined) body.error.field = err.field;
+        if (err instanceof ReleaseBusy) reply.header('retry-after', String(err.retryAfterSeconds));
         return reply.code(err.statusCode).send(body);
       }
       const known = err.code ? FASTIFY_4XX[err.code] : undefined;

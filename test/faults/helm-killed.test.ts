@@ -2,7 +2,8 @@
  * helm killed mid-upgrade, through the service: the call that was running
  * fails with a clear 502, and the next call on that cluster recovers the
  * release left pending before applying, instead of failing with "another
- * operation is in progress".
+ * operation is in progress": it marks the pending revision failed (its
+ * holder is gone, the lease free) and upgrades over it, never rolling back.
  */
 import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
@@ -55,7 +56,8 @@ describe('helm killed mid-upgrade', () => {
     await svc2.waitReady();
     const res = await svc2.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 5, nodegroup: 'default-worker' } });
     expect(res.statusCode, res.body).toBe(202);
-    expect(svc2.engine.releases.recoveries.rollback).toBe(1);
+    expect(svc2.engine.releases.unlocks).toBe(1);
+    expect((await helm.history(ref)).map((r) => r.status)).toEqual(['superseded', 'failed', 'deployed']);
     expect((await helm.history(ref)).at(-1)?.status).toBe('deployed');
     expect((await kube(cluster.kubeconfigPath).get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.replicas).toBe(5);
     await svc2.close();

@@ -47,6 +47,8 @@ describe('configuration', () => {
     ['MCS_AUDIT__ENABLED', 'false', (c: ReturnType<typeof loadConfig>) => c.audit.enabled, false],
     ['MCS_AUDIT__FILE', '/var/log/mcs/audit.log', (c: ReturnType<typeof loadConfig>) => c.audit, { enabled: true, file: '/var/log/mcs/audit.log' }],
     ['MCS_RATE_LIMIT__MAX', '50', (c: ReturnType<typeof loadConfig>) => c.rateLimit, { max: 50, windowSeconds: 60 }],
+    ['MCS_LEASE__DURATION_SECONDS', '15', (c: ReturnType<typeof loadConfig>) => c.lease, { durationSeconds: 15, waitSeconds: 20 }],
+    ['MCS_LEASE__IDENTITY', 'sidecar-7f9c-x2', (c: ReturnType<typeof loadConfig>) => c.lease.identity, 'sidecar-7f9c-x2'],
   ])('%s=%s sets the setting', (key, value, pick, expected) => {
     expect(pick(loadConfig({ [key]: value }))).toEqual(expected);
   });
@@ -102,6 +104,8 @@ describe('configuration', () => {
     ['a missing file', () => loadConfig({ MCS_CONFIG: '/nonexistent/mcs.yaml' }), /MCS_CONFIG: cannot read .* ENOENT/],
     ['invalid YAML', () => loadConfig({ MCS_CONFIG: tempFile('bad.yaml', 'listen: [\n') }), /not valid YAML/],
     ['a YAML list', () => loadConfig({ MCS_CONFIG: tempFile('list.yaml', '- a\n') }), /must hold a YAML mapping/],
+    // The shim gives up after at most 55 s: a longer wait would answer nobody.
+    ['a lease wait the shim cannot outlast', () => loadConfig({ MCS_LEASE__WAIT_SECONDS: '60' }), /^lease\.waitSeconds: must stay below the shim's timeout/],
     ['an unknown key in the file', () => loadConfig({ MCS_CONFIG: tempFile('k.yaml', 'chart:\n  versoin: 1\n') }), /chart: Unrecognized key: "versoin"/],
     // magnum-capi-helm took a list of strings here; the chart needs Kubernetes' topology shape.
     ['topologies as plain strings', () => loadConfig({ MCS_CONFIG: tempFile('t.yaml', 'csiCinderAllowedTopologies: [az1]\n') }), /^csiCinderAllowedTopologies\.0: /],

@@ -1,6 +1,8 @@
 /** In-memory stand-ins for the driver's ports, recording the order of side effects. */
 import type { StatusResponse } from '../../../src/api/schemas.js';
-import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from '../../../src/driver/ports.js';
+import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, SecretStore } from '../../../src/driver/ports.js';
+import { ReleaseBusy } from '../../../src/errors.js';
+import { SerialByKey } from '../../../src/serial-by-key.js';
 import type { Spec } from '../../../src/magnum/spec.js';
 import { namespaceFor } from '../../../src/magnum/names.js';
 
@@ -18,6 +20,8 @@ export function fakePorts() {
     gate: undefined as Promise<void> | undefined,
     planError: undefined as Error | undefined,
     appCredId: 'ac-123' as string | null,
+    /** Every lease is held elsewhere: each mutating call answers ReleaseBusy. */
+    leaseBusy: false,
   };
   const planner: Planner = {
     plan(spec) {
@@ -84,10 +88,39 @@ export function fakePorts() {
     state: () => ({ state: 'Ready', reason: null }),
     controlPlaneVersion: () => state.version,
   };
+  /**
+   * Leases in memory: `take`/`release` entries carry how many side effects
+   * had been recorded then, so a test can check every write ran inside the lease.
+   */
+  const leaseLog: string[] = [];
+  const tombstones = new Map<string, string>();
+  const heldNow = new Set<string>();
+  const queue = new SerialByKey();
+  const leases: ReleaseLeases = {
+    hold: (ref, op) => queue.run(`${ref.namespace}/${ref.release}`, async () => {
+      const key = `${ref.namespace}/${ref.release}`;
+      if (state.leaseBusy) throw new ReleaseBusy(`release ${key} is busy`, 5);
+      heldNow.add(key);
+      leaseLog.push(`take ${ref.release} @${events.length}`);
+      try {
+        return await op({
+          deletedUuid: tombstones.get(key) ?? null,
+          markDeleted: async (uuid) => {
+            tombstones.set(key, uuid);
+            leaseLog.push(`tombstone ${ref.release} ${uuid} @${events.length}`);
+          },
+        });
+      } finally {
+        heldNow.delete(key);
+        leaseLog.push(`release ${ref.release} @${events.length}`);
+      }
+    }),
+    holds: (ref) => heldNow.has(`${ref.namespace}/${ref.release}`),
+  };
   const locations: ClusterLocation[] = [];
   const index: ClusterIndex = {
     lookup: (uuid) => locations.find((l) => l.uuid === uuid),
     all: () => locations,
   };
-  return { events, planned, state, planner, releases, secrets, observer, index, locations };
+  return { events, planned, state, planner, releases, leases, leaseLog, secrets, observer, index, locations };
 }

@@ -1,18 +1,16 @@
-/** Recovery before an apply, with an in-memory helm: what happens when the recovery rollback itself is refused. */
+/** Recovery before an apply, with an in-memory helm and release record: unlock under the lease, busy without it. */
 import { describe, expect, it } from 'vitest';
-import { HelmFailed } from '../../../src/errors.js';
+import { ReleaseBusy } from '../../../src/errors.js';
 import { createReleaseManager } from '../../../src/helm/releases.js';
 import type { Helm, ReleaseRevision, UpgradeRequest } from '../../../src/helm/types.js';
 
-/** A release history in memory; `rollbackLeaves` is what a refused rollback leaves behind (helm's own bookkeeping). */
-function fakeHelm(history: ReleaseRevision[], rollbackLeaves: ReleaseRevision[]) {
+/** A release history in memory; `unlock` marks a revision failed as the record writer would. */
+function fakeHelm(history: ReleaseRevision[]) {
   const calls: string[] = [];
   const helm: Helm = {
     history: async () => history,
     rollback: async (_ref, revision) => {
       calls.push(`rollback ${revision}`);
-      history = rollbackLeaves;
-      throw new HelmFailed('helm rollback exit 1: Error: failed to create resource: the server refused it');
     },
     upgradeInstall: async (req: UpgradeRequest) => {
       calls.push('upgrade');
@@ -25,25 +23,44 @@ function fakeHelm(history: ReleaseRevision[], rollbackLeaves: ReleaseRevision[])
     template: async () => '',
     version: async () => ({ major: 3, full: 'v3.17.3' }),
   };
-  return { helm, calls };
+  const unlock = async (_ref: unknown, revision: number, from: string) => {
+    calls.push(`unlock ${revision} ${from}`);
+    history = history.map((r) => (r.revision === revision ? { ...r, status: 'failed' } : r));
+  };
+  return { helm, calls, unlock };
 }
 
 const rev = (revision: number, status: ReleaseRevision['status']): ReleaseRevision => ({ revision, status, chart: 'openstack-cluster-0.27.0' });
 const plan = { release: 'demo-abcdefghij23', namespace: 'magnum-p1', chart: { repo: '', name: '/charts/openstack-cluster', version: '' }, values: {} };
 
 describe('createReleaseManager recovery', () => {
-  it('upgrades over a release a refused rollback left no longer pending', async () => {
-    const { helm, calls } = fakeHelm([rev(1, 'failed'), rev(2, 'pending-upgrade')], [rev(1, 'failed'), rev(2, 'superseded'), rev(3, 'failed')]);
-    const manager = createReleaseManager(helm, 1);
-    await expect(manager.apply(plan)).resolves.toEqual({ revision: 4 });
-    expect(calls).toEqual(['rollback 1', 'upgrade']);
+  it('a pending-install under a held lease is unlocked and upgraded over: no uninstall', async () => {
+    const { helm, calls, unlock } = fakeHelm([rev(1, 'pending-install')]);
+    const manager = createReleaseManager(helm, 1, { unlock, holdsLease: () => true });
+    await expect(manager.apply(plan)).resolves.toEqual({ revision: 2 });
+    expect(calls).toEqual(['unlock 1 pending-install', 'upgrade']);
+    expect(manager.unlocks).toBe(1);
   });
 
-  it('stops with the rollback error when the release is still pending after it', async () => {
-    const stillPending = [rev(1, 'deployed'), rev(2, 'pending-upgrade')];
-    const { helm, calls } = fakeHelm(stillPending, stillPending);
-    const manager = createReleaseManager(helm, 1);
-    await expect(manager.apply(plan)).rejects.toThrow(/helm rollback exit 1/);
-    expect(calls).toEqual(['rollback 1']);
+  it('a pending-upgrade under a held lease is unlocked, never rolled back', async () => {
+    const { helm, calls, unlock } = fakeHelm([rev(1, 'deployed'), rev(2, 'pending-upgrade')]);
+    const manager = createReleaseManager(helm, 1, { unlock, holdsLease: () => true });
+    await manager.apply(plan);
+    expect(calls).toEqual(['unlock 2 pending-upgrade', 'upgrade']);
+  });
+
+  it('a pending revision without the lease is ReleaseBusy, and helm does not run', async () => {
+    const { helm, calls, unlock } = fakeHelm([rev(1, 'deployed'), rev(2, 'pending-upgrade')]);
+    const manager = createReleaseManager(helm, 1, { unlock, holdsLease: () => false });
+    await expect(manager.apply(plan)).rejects.toBeInstanceOf(ReleaseBusy);
+    expect(calls).toEqual([]);
+  });
+
+  it('a deployed release is upgraded with nothing unlocked', async () => {
+    const { helm, calls, unlock } = fakeHelm([rev(1, 'deployed')]);
+    const manager = createReleaseManager(helm, 1, { unlock, holdsLease: () => true });
+    await manager.apply(plan);
+    expect(calls).toEqual(['upgrade']);
+    expect(manager.unlocks).toBe(0);
   });
 });
