@@ -46,6 +46,10 @@ export function leaseMetrics(registry: Registry): LeaseMetrics {
     labelNames: ['from'] as const,
     registers: [registry],
   });
+  // Every known series starts at 0, so a dashboard shows "none yet" rather than "no data".
+  for (const outcome of ['acquired', 'taken_over', 'busy', 'error'] satisfies AcquireOutcome[]) acquisitions.inc({ outcome }, 0);
+  for (const lost of ['true', 'false']) renewals.inc({ lost }, 0);
+  for (const from of ['pending-install', 'pending-upgrade', 'pending-rollback']) unlocks.inc({ from }, 0);
   return {
     acquired(outcome, waitedSeconds) {
       acquisitions.inc({ outcome });
