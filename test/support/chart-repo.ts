@@ -5,7 +5,8 @@
  * public repository serves them, so tests go through `--repo URL --version V`.
  *
  * Run as a script (`tsx test/support/chart-repo.ts`) it serves until killed
- * and prints the URL on its first line, for the shell-driven shim suites.
+ * and prints the URL on its first line, for the shell-driven shim suites;
+ * with `--versions` it prints which versions the suites test, and exits.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -110,7 +111,12 @@ export async function startChartRepo(dir: string): Promise<ChartRepo> {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--versions')) {
+  const dir = realChartsDir();
+  process.stdout.write(dir
+    ? `real openstack-cluster charts tested: ${packagedVersions(dir).map((v) => (v === REAL_CHART_VERSION ? `${v} (every suite)` : `${v} (version matrix)`)).join(', ')}; archives from ${dir}\n`
+    : `real openstack-cluster charts tested: none (${skipNotice('every real-chart suite')})\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = realChartsDir();
   if (!dir) {
     process.stderr.write(`${skipNotice('the chart repository')}\n`);

@@ -80,9 +80,11 @@ class ConductorFlowTest(base.ShimTestCase):
             "conditions": ok("MachinesReady", "Ready", "EtcdClusterHealthy", "ControlPlaneComponentsHealthy")})
         self.set_status("machinedeployments.cluster.x-k8s.io", release + "-default-worker", {
             "phase": "Running", "replicas": workers, "readyReplicas": workers, "conditions": ok("Ready")})
-        for item in json.loads(self.kubectl("get", "helmreleases.addons.stackhpc.com", "-o", "json"))["items"]:
-            if item["spec"]["clusterName"] == release:
-                self.set_status("helmreleases.addons.stackhpc.com", item["metadata"]["name"], {"phase": "Deployed"})
+        # The addon provider: the real chart renders Manifests as well as HelmReleases.
+        for kind in ("helmreleases.addons.stackhpc.com", "manifests.addons.stackhpc.com"):
+            for item in json.loads(self.kubectl("get", kind, "-o", "json"))["items"]:
+                if item["spec"]["clusterName"] == release:
+                    self.set_status(kind, item["metadata"]["name"], {"phase": "Deployed"})
 
     def rotate_credential(self, cluster):
         try:
