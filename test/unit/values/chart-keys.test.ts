@@ -20,9 +20,9 @@ import { fixture } from './helpers.js';
 const ROOT = join(import.meta.dirname, '../../..');
 const CHARTS = chartsOrSkip(`test/unit/values/chart-keys.test.ts (generated keys against the values.yaml of openstack-cluster ${REAL_CHART_VERSION})`);
 const unpacked = CHARTS ? unpackChart(CHARTS, REAL_CHART_VERSION) : null;
-const chartText = unpacked ? readFileSync(join(unpacked, 'values.yaml'), 'utf8') : '';
-const addonsText = unpacked ? readFileSync(join(unpacked, 'charts/cluster-addons/values.yaml'), 'utf8') : '';
-const chart = (load(chartText) ?? {}) as Record<string, unknown>;
+const chartText = unpacked ? readFileSync(join(unpacked, 'values.yaml'), 'utf8') : '{}';
+const addonsText = unpacked ? readFileSync(join(unpacked, 'charts/cluster-addons/values.yaml'), 'utf8') : '{}';
+const chart = load(chartText) as Record<string, unknown>;
 chart.addons = { ...(chart.addons as object), ...(load(addonsText) as object) };
 afterAll(() => {
   if (unpacked) rmSync(dirname(unpacked), { recursive: true, force: true });
