@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/faults/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
           // One file at a time: the suites share (or stop and start) management clusters.

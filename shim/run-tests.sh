@@ -22,40 +22,42 @@ fi
 
 work=$(mktemp -d)
 sidecar_pid=
-chart_repo_pid=
+repo_pid=
 # shellcheck disable=SC2329  # called by the EXIT trap
 cleanup() {
-  for pid in $sidecar_pid $chart_repo_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  if [ -n "$sidecar_pid" ]; then kill "$sidecar_pid" 2>/dev/null || true; wait "$sidecar_pid" 2>/dev/null || true; fi
+  if [ -n "$repo_pid" ]; then kill "$repo_pid" 2>/dev/null || true; wait "$repo_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# The real openstack-cluster chart, served on loopback when the packaged
-# charts are there (test/support/chart-repo.ts prints its URL first); else
-# the fixture chart, and the suites that need the real one skip.
-chart_repo='' chart_name="$root/test/fixtures/charts/openstack-cluster"
-(cd "$root" && exec node --import tsx test/support/chart-repo.ts) > "$work/chart-repo.out" 2> "$work/chart-repo.err" &
-chart_repo_pid=$!
-for _ in $(seq 1 60); do
-  if [ -s "$work/chart-repo.out" ] || ! kill -0 "$chart_repo_pid" 2>/dev/null; then break; fi
-  sleep 0.5
-done
-if [ -s "$work/chart-repo.out" ]; then
-  chart_repo=$(head -n 1 "$work/chart-repo.out") chart_name=openstack-cluster
-  echo "shim: the real openstack-cluster chart is served at $chart_repo" >&2
-else
-  cat "$work/chart-repo.err" >&2
-  chart_repo_pid=
+# The sidecar installs the real openstack-cluster chart from a loopback repository of the
+# packaged archives (MCS_TEST_CHARTS_DIR or ../shared/reference/charts). Without them the
+# end-to-end suite skips and the shim's own tests still run.
+mkfifo "$work/repo-url"
+(cd "$root" && exec node --import tsx test/support/chart-repo.ts) > "$work/repo-url" 2> "$work/repo.log" &
+repo_pid=$!
+chart_repo=
+read -r chart_repo < "$work/repo-url" || true
+if [ -z "$chart_repo" ]; then
+  wait "$repo_pid" 2>/dev/null || true
+  repo_pid=
+  cat "$work/repo.log" >&2
+  echo "shim: skipped the end-to-end suites (tests/e2e, tests/api), which need the packaged charts" >&2
+  cd "$here"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/api
+  exit
 fi
+echo "shim: the sidecar installs the real chart openstack-cluster (its default version) from $chart_repo" >&2
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
 echo "shim: starting the sidecar on 127.0.0.1:$port with a local management cluster" >&2
 (cd "$root" && MCS_LISTEN="127.0.0.1:$port" MCS_TOKENS_FILE="$work/token" MCS_DEV_DATA_DIR="$work/dev" \
-  MCS_CHART__REPO="$chart_repo" MCS_CHART__NAME="$chart_name" MCS_LOG_LEVEL=warn \
+  MCS_CHART__REPO="$chart_repo" MCS_CHART__NAME=openstack-cluster MCS_LOG_LEVEL=warn \
   exec node --import tsx src/cli.ts serve) > "$work/sidecar.log" 2>&1 &
 sidecar_pid=$!
-for _ in $(seq 1 240); do
+for _ in $(seq 1 480); do
   if curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; then break; fi
   if ! kill -0 "$sidecar_pid" 2>/dev/null; then cat "$work/sidecar.log" >&2; echo "shim: the sidecar did not start" >&2; exit 1; fi
   sleep 0.5

@@ -5,10 +5,11 @@
  * figures (event-loop lag, durations) for the record; it asserts no timing.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ownCluster } from '../integration/harness/own-cluster.js';
 import { AUTH, startService } from '../integration/harness/service.js';
 import { clusterSpec, withStack } from '../integration/harness/specs.js';
+import { skipNotice } from '../support/chart-repo.js';
 
 const CLUSTERS = 50;
 const CONCURRENCY = 4;
@@ -16,7 +17,10 @@ const POLL_ROUNDS = 3;
 
 const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
 
-describe('load', () => {
+const REPO = inject('chartRepo');
+if (!REPO) console.warn(skipNotice('test/faults/load.test.ts (50 clusters of the real chart)'));
+
+describe.skipIf(!REPO)('load', () => {
   let cluster: Awaited<ReturnType<typeof ownCluster>>;
   let svc: Awaited<ReturnType<typeof startService>>;
 
@@ -72,5 +76,7 @@ describe('load', () => {
       status_event_loop_lag_max_ms: ms(lag.max),
     };
     console.log(`load figures ${JSON.stringify(figures)}`);
-  }, 300_000);
+    // A bound against a hang, not a timing assertion: each create applies the real chart's ~40
+    // objects, and 50 of them took over 300 s on a shared 2-core machine.
+  }, 1_200_000);
 });

@@ -3,17 +3,20 @@
  * stopped and started): no false DELETE_COMPLETE, clear 503s, recovery when
  * the API returns, and nothing lost across a sidecar restart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ownCluster } from '../integration/harness/own-cluster.js';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { capiPlayer } from '../integration/harness/capi.js';
 import { kube } from '../integration/harness/kube.js';
 import { AUTH, startService } from '../integration/harness/service.js';
 import { clusterSpec, withStack } from '../integration/harness/specs.js';
+import { skipNotice } from '../support/chart-repo.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+const REPO = inject('chartRepo');
+if (!REPO) console.warn(skipNotice('test/faults/management-outage.test.ts (management cluster outages on the real chart)'));
 
-describe('management cluster outages', () => {
+describe.skipIf(!REPO)('management cluster outages', () => {
   let cluster: Awaited<ReturnType<typeof ownCluster>>;
   let svc: Awaited<ReturnType<typeof startService>>;
 

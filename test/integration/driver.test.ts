@@ -1,20 +1,23 @@
 /**
- * The driver operations through the HTTP routes, against the real API server
- * and the real helm (3 and 4): what each Magnum call leaves in the
- * management cluster.
+ * The driver operations through the HTTP routes, against the real API server,
+ * the real helm (3 and 4) and the real openstack-cluster chart pulled from the
+ * loopback repository: what each Magnum call leaves in the management cluster.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
+import { skipNotice } from '../support/chart-repo.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
 import { AUTH, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+const REPO = inject('chartRepo');
+if (!REPO) console.warn(skipNotice('test/integration/driver.test.ts (the driver operations on the real chart)'));
 
-describe.each(HELM_BINARIES)('driver with %s', (label, helm) => {
+describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
   const kubeconfig = inject('kubeconfig');
   const k = kube(kubeconfig);
   let svc: Awaited<ReturnType<typeof startService>>;
@@ -40,7 +43,8 @@ describe.each(HELM_BINARIES)('driver with %s', (label, helm) => {
   it('create makes the namespace, the labelled secrets and the Cluster API objects', async () => {
     const { spec, stack } = await create('create');
     expect(stack).toMatch(new RegExp(`^create-${tag}-[a-z2-7]{12}$`));
-    const secrets = (await k.secrets(NS)).filter((s) => s.name.startsWith(stack));
+    // The chart renders Secrets of its own (addon configs); these are the driver's.
+    const secrets = (await k.secrets(NS)).filter((s) => s.labels['magnum.openstack.org/cluster-uuid'] === spec.cluster.uuid);
     expect(secrets.map((s) => [s.name, s.type]).sort()).toEqual([
       [`${stack}-ca`, 'cluster.x-k8s.io/secret'],
       [`${stack}-cloud-credentials`, 'Opaque'],
@@ -62,12 +66,39 @@ describe.each(HELM_BINARIES)('driver with %s', (label, helm) => {
     expect((await k.get('Cluster', NS, stack))?.metadata.labels['capi.stackhpc.com/cluster']).toBe(stack);
   });
 
-  it('resize changes the MachineDeployment replicas', async () => {
+  /** The checksum-named machine template and bootstrap config each group's machines come from: a change rolls its nodes. */
+  async function machineSources(stack: string) {
+    const md = await k.get('MachineDeployment', NS, `${stack}-default-worker`);
+    const kcp = await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`);
+    return {
+      worker: md?.spec.template.spec.infrastructureRef.name as string,
+      workerBootstrap: md?.spec.template.spec.bootstrap.configRef.name as string,
+      controlPlane: kcp?.spec.machineTemplate.infrastructureRef.name as string,
+    };
+  }
+
+  it('resize changes the MachineDeployment replicas and rolls no node', async () => {
     const { spec, stack, live } = await create('resize');
+    const before = await machineSources(stack);
+    expect(before.worker).toMatch(new RegExp(`^${stack}-default-worker-[0-9a-f]{8}$`));
     const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 5, nodegroup: 'default-worker' });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().revision).toBe(2);
     expect((await k.get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.replicas).toBe(5);
+    expect(await machineSources(stack)).toEqual(before);
+  });
+
+  it('credential rotation replaces the cloud credentials, names the replaced credential and rolls no node', async () => {
+    const { spec, stack, live } = await create('rotate');
+    const before = await machineSources(stack);
+    const clouds = spec.credentials!.clouds_yaml.replace(/0f1e2d3c4b5a/g, 'ac-rotated-0001').replace('example-not-a-secret', 'example-not-a-secret-2');
+    const rotating = { ...live, credentials: { clouds_yaml: clouds, cacert: null, application_credential_id: 'ac-rotated-0001' } };
+    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/rotate-credential`, rotating);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ stack_id: stack, replaced_application_credential_id: '0f1e2d3c4b5a' });
+    const secret = await k.core.readNamespacedSecret({ namespace: NS, name: `${stack}-cloud-credentials` });
+    expect(Buffer.from(secret.data!['clouds.yaml']!, 'base64').toString()).toContain('application_credential_id: ac-rotated-0001');
+    expect(await machineSources(stack)).toEqual(before);
   });
 
   it('node-group create adds a MachineDeployment and delete removes it', async () => {
@@ -89,23 +120,30 @@ describe.each(HELM_BINARIES)('driver with %s', (label, helm) => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('not_supported');
     const next = structuredClone(live);
-    next.resolved.image.kube_version = 'v1.32.2';
+    // A new template brings a new image: the machine templates, named by checksum, change with it.
+    next.resolved.image = { ...next.resolved.image, id: '7c2f1d55-64d3-4d3d-8a5f-1f1f3c6c6c2b', kube_version: 'v1.32.2' };
+    const before = await machineSources(stack);
     const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
     expect(res.statusCode, res.body).toBe(202);
     expect((await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`))?.spec.version).toBe('v1.32.2');
     expect((await k.get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.template.spec.version).toBe('v1.32.2');
+    // The upgrade rolls the nodes onto the new image: new checksum-named machine templates.
+    const after = await machineSources(stack);
+    expect(after.worker).not.toBe(before.worker);
+    expect(after.controlPlane).not.toBe(before.controlPlane);
   });
 
-  it('a helm failure is a 502 naming the cause and changes nothing else', async () => {
+  it('a helm failure (the chart\'s own `fail` check) is a 502 naming the cause and changes nothing else', async () => {
     const { spec, stack, live } = await create('failure');
+    // An operator overlay the real chart refuses: a custom addon of a kind it does not know.
     const overlay = join(tmpdir(), `mcs-fail-${tag}.yaml`);
-    writeFileSync(overlay, 'testFailRender: true\n');
+    writeFileSync(overlay, 'addons:\n  custom:\n    broken:\n      kind: NoSuchKind\n');
     const failing = await startService(kubeconfig, { helm, config: { valuesOverlays: [overlay] } });
     try {
       const res = await failing.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 7, nodegroup: 'default-worker' } });
       expect(res.statusCode).toBe(502);
       expect(res.json().error).toMatchObject({ code: 'helm_failed' });
-      expect(res.json().error.message).toMatch(/testFailRender: values refused by the chart/);
+      expect(res.json().error.message).toMatch(/Unrecognised addon kind - NoSuchKind/);
     } finally {
       await failing.close();
     }

@@ -1,18 +1,25 @@
 /**
- * The status endpoint against the real API server, with the tests playing
- * the Cluster API controllers: what Magnum's update_cluster_status receives
- * at each step from create to DELETE_COMPLETE.
+ * The status endpoint against the real API server and the real
+ * openstack-cluster chart, with the tests playing the Cluster API controllers
+ * and the addon provider: what Magnum's update_cluster_status receives at each
+ * step from create to DELETE_COMPLETE.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
+import { skipNotice } from '../support/chart-repo.js';
 import { capiPlayer } from './harness/capi.js';
-import { kube } from './harness/kube.js';
+import { kube, type KubeKind } from './harness/kube.js';
 import { AUTH, READER_AUTH, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+const REPO = inject('chartRepo');
+if (!REPO) console.warn(skipNotice('test/integration/status.test.ts (status through create, resize and delete on the real chart)'));
 
-describe('status from the watch cache', () => {
+/** Kinds whose objects the real chart marks `helm.sh/resource-policy: keep`, so they outlive `helm uninstall`. */
+const KEPT: KubeKind[] = ['OpenStackCluster', 'KubeadmControlPlane', 'OpenStackMachineTemplate', 'KubeadmConfigTemplate'];
+
+describe.skipIf(!REPO)('status from the watch cache', () => {
   const kubeconfig = inject('kubeconfig');
   const k = kube(kubeconfig);
   let svc: Awaited<ReturnType<typeof startService>>;
@@ -68,9 +75,40 @@ describe('status from the watch cache', () => {
     // Delete: helm uninstalls; Cluster API would finish the teardown; secrets go at DELETE_COMPLETE.
     const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
     expect((await svc.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: deleting })).statusCode).toBe(202);
+    // The real chart leaves the OpenStackCluster behind on purpose (resource-policy keep): Cluster API
+    // deletes it as part of the Cluster's teardown, and the player does the same here.
+    const left = (await Promise.all(KEPT.map(async (kind) => (await ofRelease(kind, stack)).map((name) => ({ kind, name }))))).flat();
+    expect(left).toContainEqual({ kind: 'OpenStackCluster', name: stack });
     await k.remove('Machine', NS, `${stack}-default-worker-1`);
+    for (const o of left) await k.remove(o.kind, NS, o.name);
     await expect.poll(async () => (await status(deleting)).cluster.status, { timeout: 10_000 }).toBe('DELETE_COMPLETE');
     expect((await k.secrets(NS)).filter((s) => s.labels['magnum.openstack.org/cluster-uuid'] === spec.cluster.uuid)).toEqual([]);
+  });
+
+  const ofRelease = async (kind: KubeKind, stack: string) =>
+    (await k.list(kind, NS)).filter((o) => o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack).map((o) => o.metadata.name as string);
+
+  it('with monitoring and keystone auth, CREATE_COMPLETE waits for every addon the chart renders', async () => {
+    const spec = clusterSpec('addons', (s) => {
+      s.cluster.labels = { monitoring_enabled: 'true', keystone_auth_enabled: 'true' };
+    });
+    const created = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(created.statusCode, created.body).toBe(201);
+    const stack = created.json().stack_id as string;
+    const play = capiPlayer(kubeconfig, NS, stack);
+    const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
+    const helmReleases = await ofRelease('HelmRelease', stack);
+    const manifests = await ofRelease('Manifests', stack);
+    // 0.27.0 with calico: 9 addons by default, monitoring adds 3 and keystone auth 1; monitoring adds 5 Manifests to 3.
+    expect([helmReleases.length, manifests.length]).toEqual([13, 8]);
+    expect(helmReleases).toEqual(expect.arrayContaining([`${stack}-kube-prometheus-stack`, `${stack}-loki-stack`, `${stack}-blackbox-exporter`, `${stack}-k8s-keystone-auth`]));
+
+    await play.allReady({ 'default-worker': 2 }, { except: `${stack}-loki-stack-dashboards` });
+    await expect.poll(async () => (await status(creating)).cluster.status_reason, { timeout: 10_000 }).toMatch(/loki-stack-dashboards/);
+    expect((await status(creating)).cluster.status).toBe('CREATE_IN_PROGRESS');
+    const marked = await play.addonsDeployed();
+    expect(marked).toEqual({ helmReleases, manifests });
+    await expect.poll(async () => (await status(creating)).cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
   });
 
   it('returns the application credential id at DELETE_COMPLETE, read before the secrets go', async () => {

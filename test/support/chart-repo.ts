@@ -5,11 +5,14 @@
  * public repository serves them, so tests go through `--repo URL --version V`.
  *
  * Run as a script (`tsx test/support/chart-repo.ts`) it serves until killed
- * and prints the URL on its first line, for the shell-driven shim suites.
+ * and prints the URL on its first line, for the shell-driven shim suites;
+ * with `--versions` it prints which versions the suites test, and exits.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -32,6 +35,16 @@ export function skipNotice(suite: string): string {
   return `skipped: ${suite} needs the packaged openstack-cluster charts; set MCS_TEST_CHARTS_DIR to a folder with index.yaml and the .tgz archives (or put ../shared/reference/charts beside the project)`;
 }
 
+/**
+ * The packaged charts' folder for a suite that needs them, or null after printing the
+ * suite's skip line (use with `describe.skipIf(!dir)`), so a clone without them still passes.
+ */
+export function chartsOrSkip(suite: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = realChartsDir(env);
+  if (!dir) console.warn(skipNotice(suite));
+  return dir;
+}
+
 /** The chart versions packaged in `dir`, newest first, as `index.yaml` lists them. */
 export function packagedVersions(dir: string): string[] {
   const archives = readdirSync(dir).filter((f) => /^openstack-cluster-.+\.tgz$/.test(f));
@@ -48,6 +61,21 @@ function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** The archive of one packaged version, by the name index.yaml serves it under. */
+export function chartArchive(dir: string, version: string): string {
+  return join(dir, `openstack-cluster-${version}.tgz`);
+}
+
+/**
+ * Unpacks one packaged version into a fresh temporary folder and returns the chart's
+ * folder, for tests that read its files or render it with `helm template` directly.
+ */
+export function unpackChart(dir: string, version: string = REAL_CHART_VERSION): string {
+  const into = mkdtempSync(join(tmpdir(), `mcs-chart-${version}-`));
+  execFileSync('tar', ['-xzf', chartArchive(dir, version), '-C', into]);
+  return join(into, 'openstack-cluster');
 }
 
 export interface ChartRepo {
@@ -83,7 +111,12 @@ export async function startChartRepo(dir: string): Promise<ChartRepo> {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--versions')) {
+  const dir = realChartsDir();
+  process.stdout.write(dir
+    ? `real openstack-cluster charts tested: ${packagedVersions(dir).map((v) => (v === REAL_CHART_VERSION ? `${v} (every suite)` : `${v} (version matrix)`)).join(', ')}; archives from ${dir}\n`
+    : `real openstack-cluster charts tested: none (${skipNotice('every real-chart suite')})\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = realChartsDir();
   if (!dir) {
     process.stderr.write(`${skipNotice('the chart repository')}\n`);

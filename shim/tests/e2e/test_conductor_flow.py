@@ -80,7 +80,7 @@ class ConductorFlowTest(base.ShimTestCase):
             "conditions": ok("MachinesReady", "Ready", "EtcdClusterHealthy", "ControlPlaneComponentsHealthy")})
         self.set_status("machinedeployments.cluster.x-k8s.io", release + "-default-worker", {
             "phase": "Running", "replicas": workers, "readyReplicas": workers, "conditions": ok("Ready")})
-        # The real chart's addons are HelmReleases and Manifests.
+        # The addon provider: the real chart renders Manifests as well as HelmReleases.
         for kind in ("helmreleases.addons.stackhpc.com", "manifests.addons.stackhpc.com"):
             for item in json.loads(self.kubectl("get", kind, "-o", "json"))["items"]:
                 if item["spec"]["clusterName"] == release:

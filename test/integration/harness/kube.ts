@@ -9,20 +9,25 @@ export const HELM_BINARIES = [
   ['helm 4', '.tools/helm4/helm'],
 ] as const;
 
+export type KubeKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachineTemplate' | 'KubeadmConfigTemplate' | 'HelmRelease' | 'Manifests';
+
 export function kube(kubeconfig: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
-  const kinds = {
+  const kinds: Record<KubeKind, { group: string; version: string; plural: string }> = {
     Cluster: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters' },
     KubeadmControlPlane: { group: 'controlplane.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmcontrolplanes' },
     MachineDeployment: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machinedeployments' },
     Machine: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machines' },
     OpenStackCluster: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters' },
+    OpenStackMachineTemplate: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackmachinetemplates' },
+    KubeadmConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmconfigtemplates' },
     HelmRelease: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases' },
-  } as const;
-  type Kind = keyof typeof kinds;
+    Manifests: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests' },
+  };
+  type Kind = KubeKind;
   return {
     kc,
     core,

@@ -1,7 +1,8 @@
 /** The real service (engine + routes) against the test management cluster, for `inject` tests. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { inject, vi } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { parseConfig, type ConfigInput } from '../../../src/config.js';
 import { createEngine } from '../../../src/engine.js';
@@ -10,6 +11,10 @@ import { ADMIN_TOKEN, READER_TOKEN, captureAudit, captureLogs, testTokens, TOKEN
 import { REAL_CHART_VERSION } from '../../support/chart-repo.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
+/**
+ * The project's own small chart, only for what the real chart cannot do (a pre-upgrade hook
+ * that hangs, so helm can be killed mid-upgrade): every other suite installs the real one.
+ */
 export const TEST_CHART = join(ROOT, 'test/fixtures/charts/openstack-cluster');
 
 /** Chart settings for the real openstack-cluster chart from the loopback repository (see chart-repo.ts). */
@@ -17,12 +22,25 @@ export function realChart(repoUrl: string, defaultVersion = REAL_CHART_VERSION) 
   return { repo: repoUrl, name: 'openstack-cluster', defaultVersion };
 }
 
+/** The loopback repository the project's global setup serves; a suite without it must skip first. */
+function providedChartRepo(): string {
+  const url = inject('chartRepo');
+  if (!url) throw new Error('startService: no chart repository was provided (the suite should have skipped with skipNotice) and no chart was configured');
+  return url;
+}
+
+/**
+ * The service, installing the real chart from the loopback repository unless `config.chart`
+ * says otherwise. Each service pulls into a chart cache of its own, so every suite goes
+ * through `helm pull --repo URL --version V`; closing it prints the archives it pulled.
+ */
 export async function startService(kubeconfig: string, opts: { helm?: string; config?: ConfigInput } = {}) {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'mcs-test-charts-'));
   const config = parseConfig({
     kubeconfig,
-    chart: { repo: '', name: TEST_CHART, defaultVersion: '0.27.0' },
-    helm: { binary: join(ROOT, opts.helm ?? '.tools/helm3/helm'), timeoutSeconds: 60 },
     ...opts.config,
+    chart: opts.config?.chart ?? realChart(providedChartRepo()),
+    helm: { binary: join(ROOT, opts.helm ?? '.tools/helm3/helm'), timeoutSeconds: 60, cacheDir, ...opts.config?.helm },
   });
   const { logger, lines } = captureLogs('debug');
   const audit = captureAudit();
@@ -49,11 +67,20 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
     close: async () => {
       await app.close();
       await engine.close();
+      reportPulledCharts(config.chart, cacheDir);
       const secrets = kubeconfigSecrets(kubeconfig);
       assertNoSecretLogged(lines, secrets);
       assertNoSecretAudited(audit.lines, secrets);
     },
   };
+}
+
+/** The test log names the chart archive and version a suite installed, as helm pulled it. */
+function reportPulledCharts(chart: { repo: string; name: string }, cacheDir: string): void {
+  const archives = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tgz'));
+  const where = chart.repo ? `from ${chart.repo}` : `(local chart ${chart.name})`;
+  console.info(`chart: ${archives.length > 0 ? archives.map((f) => f.split('/').at(-1)).join(', ') : 'none pulled'} ${where}`);
+  rmSync(cacheDir, { recursive: true, force: true });
 }
 
 export const AUTH = { authorization: `Bearer ${TOKEN}` };

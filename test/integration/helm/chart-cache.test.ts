@@ -76,6 +76,9 @@ describe.each(HELM_BINARIES)('chart cache with %s', (_label, relative) => {
   beforeAll(async () => {
     // helm keeps the repository indexes it fetches here, not in the user's cache.
     process.env.HELM_CACHE_HOME = join(work, 'helm-cache');
+    // The fixture chart, packaged here: this suite is about the cache and a repository that
+    // misbehaves on demand (stalls, answers a proxy's error page), which the loopback repository
+    // of the real chart does not do; any loadable archive serves, and this one needs no ../shared.
     await execa(binary, ['package', join(ROOT, 'test/fixtures/charts/openstack-cluster'), '--destination', work]);
     repo = await repository(await readFile(join(work, `openstack-cluster-${VERSION}.tgz`)));
   });
