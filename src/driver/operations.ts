@@ -13,7 +13,7 @@ import { SerialByKey } from '../serial-by-key.js';
 import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver } from './types.js';
-import { checkUpgrade } from './upgrade-rules.js';
+import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
 
 export interface DriverDeps {
   config: Config;
@@ -87,18 +87,24 @@ export function createDriver(deps: DriverDeps): Driver {
 
   const serial = <T>(spec: Spec, op: () => Promise<T>) => lock.run(spec.cluster.uuid, op);
 
+  /** Refuses, before anything changes, a render that would move the control plane's Kubernetes back or skip a minor. */
+  const guardVersion = (spec: Spec, change: VersionChange) =>
+    checkKubeVersion(change, highestVersion(observer.controlPlaneVersion(refOf(spec)), spec.cluster.coe_version), spec.resolved.image.kube_version);
+
   return {
     createCluster: (spec) =>
       serial(spec, async () => {
         if (!spec.credentials) throw new InvalidInput('create needs the application credential (credentials.clouds_yaml)', 'credentials');
         if (!spec.certificates) throw new InvalidInput('create needs the cluster CA key pairs', 'certificates');
         if (isDeleting(spec.cluster.status)) throw new Conflict('cannot create: the cluster is being deleted', 'cluster.status');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(withRelease(spec)), { secrets: true });
       }),
 
     updateCluster: (spec) =>
       serial(spec, async () => {
         requireRelease(spec, 'update');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(spec), { secrets: spec.credentials !== undefined || spec.certificates !== undefined });
       }),
 
@@ -106,6 +112,7 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(request.spec, async () => {
         const { spec } = request;
         requireRelease(spec, 'resize');
+        guardVersion(spec, 'same-minor');
         const group = spec.nodegroups.find((ng) => matches(ng, request.nodegroup))!;
         const resized: Spec =
           group.role === 'master'
@@ -123,8 +130,7 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(request.spec, async () => {
         const { spec } = request;
         requireRelease(spec, 'upgrade');
-        const current = observer.controlPlaneVersion(refOf(spec)) ?? spec.cluster.coe_version;
-        checkUpgrade(current, spec.resolved.image.kube_version);
+        guardVersion(spec, 'upgrade');
         return converge(liveSpec(spec), { secrets: false });
       }),
 
@@ -140,18 +146,21 @@ export function createDriver(deps: DriverDeps): Driver {
     createNodeGroup: (request: NodeGroupCreateRequest) =>
       serial(request.spec, async () => {
         requireRelease(request.spec, 'create a node group');
+        guardVersion(request.spec, 'same-minor');
         return converge(liveSpec(request.spec), { secrets: false });
       }),
 
     updateNodeGroup: (spec) =>
       serial(spec, async () => {
         requireRelease(spec, 'update a node group');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(spec), { secrets: false });
       }),
 
     deleteNodeGroup: (spec, nodegroup) =>
       serial(spec, async () => {
         requireRelease(spec, 'delete a node group');
+        guardVersion(spec, 'same-minor');
         const group = spec.nodegroups.find((ng) => matches(ng, nodegroup));
         if (group?.is_default) throw new NotSupported(`node group ${group.name} is a default node group and cannot be deleted`, 'params.name');
         return converge(liveSpec(spec, nodegroup), { secrets: false });
@@ -161,6 +170,7 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(spec, async () => {
         requireRelease(spec, 'rotate the credential');
         if (!spec.credentials) throw new InvalidInput('rotate_credential needs the new credentials', 'credentials');
+        guardVersion(spec, 'same-minor');
         const replaced = await secrets.readApplicationCredentialId(refOf(spec));
         const accepted = await converge(liveSpec(spec), { secrets: true });
         const isNew = replaced === spec.credentials.application_credential_id;

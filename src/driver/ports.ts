@@ -72,6 +72,6 @@ export interface Observer {
   confirmClusterAbsent(ref: ReleaseRef): Promise<boolean>;
   health(ref: ReleaseRef): HealthResponse;
   state(ref: ReleaseRef): { state: string; reason: string | null };
-  /** The control plane's Kubernetes version as Cluster API reports it, if known. */
+  /** The control plane's Kubernetes version, the higher of what Cluster API reports and what it was last asked for, if known. */
   controlPlaneVersion(ref: ReleaseRef): string | null;
 }

@@ -1,6 +1,7 @@
 /** The driver's Observer: the watch cache read through the pure status functions. */
 import type { Config } from '../config.js';
 import type { Observer, ReleaseRef } from '../driver/ports.js';
+import { highestVersion } from '../driver/upgrade-rules.js';
 import { computeStatus } from '../status/cluster.js';
 import { computeHealth } from '../status/health.js';
 import { str } from '../status/objects.js';
@@ -22,7 +23,7 @@ export function cacheObserver(cache: ClusterObjectSource & AbsenceChecker, optio
     state: (ref) => determineClusterState(objects(ref)),
     controlPlaneVersion: (ref) => {
       const kcp = objects(ref).controlPlane;
-      return str(kcp?.status?.version) ?? str(kcp?.spec?.version) ?? null;
+      return highestVersion(str(kcp?.status?.version), str(kcp?.spec?.version));
     },
   };
 }

@@ -188,6 +188,53 @@ describe('operations on an existing release', () => {
   });
 });
 
+describe('the Kubernetes version guard on every path that runs helm', () => {
+  const at = (kube: string, input: Partial<SpecInput> = {}) => {
+    const s = spec(input, { stack_id: RELEASE, status: 'UPDATE_IN_PROGRESS' });
+    s.resolved.image.kube_version = kube;
+    return s;
+  };
+  const withGpu = (s: Spec) => ({ ...s, nodegroups: [...s.nodegroups, { ...s.nodegroups[1]!, uuid: 'g', name: 'gpu', is_default: false }] });
+  const paths: [string, (d: ReturnType<typeof setup>['driver'], s: Spec) => Promise<unknown>][] = [
+    ['create', (d, s) => d.createCluster(s)],
+    ['update', (d, s) => d.updateCluster(s)],
+    ['resize', (d, s) => d.resizeCluster({ spec: s, node_count: 3, nodes_to_remove: [], nodegroup: 'default-worker' })],
+    ['node-group create', (d, s) => d.createNodeGroup({ spec: withGpu(s), nodegroup: 'gpu' })],
+    ['node-group update', (d, s) => d.updateNodeGroup(withGpu(s), 'gpu')],
+    ['node-group delete', (d, s) => d.deleteNodeGroup(withGpu(s), 'gpu')],
+    ['credential rotation', (d, s) => d.rotateCredential(s)],
+  ];
+
+  it.each(paths)('%s refuses a downgrade below the observed control plane, naming both versions, and changes nothing', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.32.1';
+    await expect(run(driver, at('v1.31.4'))).rejects.toMatchObject({ statusCode: 422, code: 'not_supported', message: expect.stringMatching(/v1\.32\.1 to v1\.31\.4/) });
+    expect(events).toEqual([]);
+  });
+
+  it.each(paths)('%s refuses a minor change, which only an upgrade makes', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.31.4';
+    await expect(run(driver, at('v1.32.1'))).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/only upgrade_cluster/) });
+    expect(events).toEqual([]);
+  });
+
+  it.each(paths)('%s runs helm on the same version', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.31.4';
+    await run(driver, at('v1.31.4'));
+    expect(events).toContain(`helm applied ${RELEASE}`);
+  });
+
+  it('falls back to Magnum\'s coe_version when the cache has no control plane', async () => {
+    const { driver, events } = setup();
+    const s = at('v1.31.4');
+    s.cluster.coe_version = 'v1.32.1';
+    await expect(driver.updateCluster(s)).rejects.toMatchObject({ code: 'not_supported' });
+    expect(events).toEqual([]);
+  });
+});
+
 describe('delete and DELETE_COMPLETE', () => {
   const deleting = () => spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'DELETE_IN_PROGRESS' });
 
