@@ -192,10 +192,10 @@ export function createDriver(deps: DriverDeps): Driver {
       return { ...confirmed.response, application_credential_id: appCredId };
     },
 
-    clusterHealth: async (uuid): Promise<HealthResponse> => {
+    clusterHealth: async (uuid, nodegroups): Promise<HealthResponse> => {
       const sync = observer.synced();
       if (!sync.ok) throw new ManagementClusterUnavailable(`health not known yet: ${sync.reason}`);
-      return observer.health(locate(index, uuid));
+      return observer.health(locate(index, uuid), nodegroups);
     },
 
     listClusters: async (): Promise<ClusterSummary[]> => index.all().map((loc) => summary(observer, loc)),

@@ -70,7 +70,8 @@ export interface Observer {
   status(spec: Spec, ref: ReleaseRef, now: Date, absenceConfirmed: boolean): ObservedStatus;
   /** A fresh GET of the Cluster: true only on 404. Throws when the API cannot answer. */
   confirmClusterAbsent(ref: ReleaseRef): Promise<boolean>;
-  health(ref: ReleaseRef): HealthResponse;
+  /** `nodegroups`: Magnum's worker groups by name, each expected to have its MachineDeployment. */
+  health(ref: ReleaseRef, nodegroups?: readonly string[]): HealthResponse;
   state(ref: ReleaseRef): { state: string; reason: string | null };
   /** The control plane's Kubernetes version, the higher of what Cluster API reports and what it was last asked for, if known. */
   controlPlaneVersion(ref: ReleaseRef): string | null;

@@ -27,7 +27,8 @@ export interface Driver {
   deleteNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
   rotateCredential(spec: Spec): Promise<RotationAccepted>;
   clusterStatus(spec: Spec): Promise<StatusResponse>;
-  clusterHealth(uuid: string): Promise<HealthResponse>;
+  /** `nodegroups`: Magnum's worker groups, so a missing MachineDeployment is named; without them every cached one is judged. */
+  clusterHealth(uuid: string, nodegroups?: readonly string[]): Promise<HealthResponse>;
   listClusters(): Promise<ClusterSummary[]>;
   getCluster(uuid: string): Promise<ClusterSummary>;
   kubeconfig(uuid: string): Promise<string>;

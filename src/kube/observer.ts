@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { Observer, ReleaseRef } from '../driver/ports.js';
 import { highestVersion } from '../driver/upgrade-rules.js';
+import { derivedName, sanitise } from '../magnum/names.js';
 import { computeStatus } from '../status/cluster.js';
 import { computeHealth } from '../status/health.js';
 import { str } from '../status/objects.js';
@@ -19,7 +20,8 @@ export function cacheObserver(cache: ClusterObjectSource & AbsenceChecker, optio
     status: (spec, ref, now, absenceConfirmed) =>
       computeStatus({ spec, release: ref.release, objects: objects(ref), now, absenceConfirmed, options }),
     confirmClusterAbsent: (ref) => cache.confirmClusterAbsent(ref.namespace, ref.release),
-    health: (ref) => computeHealth(objects(ref)),
+    health: (ref, nodegroups) =>
+      computeHealth(objects(ref), nodegroups?.map((name) => ({ name, machineDeployment: derivedName(ref.release, sanitise(name)) }))),
     state: (ref) => determineClusterState(objects(ref)),
     controlPlaneVersion: (ref) => {
       const kcp = objects(ref).controlPlane;

@@ -27,7 +27,7 @@ import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
 import { num, str, type ClusterObjects } from './objects.js';
-import { clusterWaiting, determineProgress, type Progress } from './progress.js';
+import { clusterWaiting, determineProgress, type GroupOutcome, type Progress } from './progress.js';
 import { MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
@@ -165,6 +165,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
   for (const g of spec.nodegroups) views.set(g, g.role === 'master' ? cp : workerView(objects, release, g));
 
   const nodegroups: StatusResponse['nodegroups'] = [];
+  const outcomes: GroupOutcome[] = [];
   const deleted: string[] = [];
   for (const [g, view] of views) {
     const next = nextGroupStatus(g.status, view, capi !== undefined);
@@ -181,6 +182,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     };
     if (view.desired !== undefined) entry.node_count = view.desired;
     nodegroups.push(entry);
+    outcomes.push({ status: entry.status, status_reason: entry.status_reason, state: view.state });
   }
 
   const apiAddress = endpointAddress(capi?.spec?.controlPlaneEndpoint) ?? cluster.api_address ?? null;
@@ -200,12 +202,12 @@ export function computeStatus(input: StatusInput): StatusOutput {
     }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
     const started = startedAt(spec);
-    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
+    const progress = determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
     if (status === `${op}_FAILED`) failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
-    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
+    const progress = determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
     if (progress.state === 'Ready') {
       status = `${op}_COMPLETE`;
       reason = progress.reason;

@@ -9,10 +9,17 @@
  */
 import type { HealthResponse } from '../api/schemas.js';
 import { healthConditions, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
-import { COND, HEALTH_READY, LABEL } from './vocabulary.js';
+import { COND, HEALTH_READY, LABEL, NOT_REPORTED } from './vocabulary.js';
 
+/**
+ * Conditions that are not True; an object whose controller has reported no
+ * condition at all (a fresh create) says nothing about its health, so that
+ * counts as waiting too, never as Ready.
+ */
 function notTrue(obj: CapiObject): string[] {
-  return healthConditions(obj)
+  const conditions = healthConditions(obj);
+  if (conditions.length === 0) return [`conditions (${NOT_REPORTED})`];
+  return conditions
     .filter((c) => c.status !== 'True')
     .map((c) => {
       const detail = [c.reason, c.message].filter(Boolean).join(': ');

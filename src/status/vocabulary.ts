@@ -97,6 +97,17 @@ export const LABEL = {
   controlPlane: 'cluster.x-k8s.io/control-plane',
 } as const;
 
+/** Annotations the chart writes on an autoscaled group's MachineDeployment, read by the cluster autoscaler. */
+export const ANNOTATION = {
+  /** The fewest machines the autoscaler may leave. */
+  autoscalerMin: 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size',
+  /** The most machines the autoscaler may add. */
+  autoscalerMax: 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size',
+} as const;
+
+/** What health and status say about an object whose controller has written no conditions yet. */
+export const NOT_REPORTED = 'not reported yet';
+
 /** Addon phases of the addon provider's HelmRelease and Manifests. */
 export const ADDON_PHASE = {
   /** Installed and up to date. */

@@ -1,6 +1,6 @@
 /** Reads Magnum polls: update_cluster_status, the health monitor, and the kubeconfig. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ClusterParams, HealthResponse, KubeconfigResponse, StatusResponse } from '../../api/schemas.js';
+import { ClusterParams, HealthQuery, HealthResponse, KubeconfigResponse, StatusResponse } from '../../api/schemas.js';
 import { Spec } from '../../magnum/spec.js';
 import type { Driver } from '../../driver/types.js';
 import { assertSameCluster, mutatingErrors, readErrors, security } from './common.js';
@@ -27,9 +27,10 @@ export const statusRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (ap
       tags: ['status'],
       security,
       params: ClusterParams,
+      querystring: HealthQuery,
       response: { 200: HealthResponse, ...readErrors },
     },
-  }, async (request) => driver.clusterHealth(request.params.uuid));
+  }, async (request) => driver.clusterHealth(request.params.uuid, request.query.nodegroup));
 
   app.get('/v1/clusters/:uuid/kubeconfig', {
     schema: {

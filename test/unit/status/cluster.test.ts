@@ -165,6 +165,38 @@ describe('node groups', () => {
     expect(out.response.nodegroups.find((n) => n.name === 'default-worker')?.node_count).toBe(5);
   });
 
+  // Issue 14, defect 3: update_cluster with a new node_count leaves Magnum's groups COMPLETE.
+  it.each<[string, ClusterObjects, ClusterStatus, RegExp | null]>([
+    ['the API server bumped the generation, the status is the old one', readyObjects({ machineDeployments: [observed(md('default-worker', 'Running', 3), 2, 1)] }), 'UPDATE_IN_PROGRESS', /node group default-worker: .*has not yet observed generation 2/],
+    ['the new spec is observed, two of three machines ready', readyObjects({ machineDeployments: [mdAs('default-worker', 3, { phase: 'ScalingUp', replicas: 3, readyReplicas: 2, updatedReplicas: 3, observedGeneration: 2 }, { generation: 2 })] }), 'UPDATE_IN_PROGRESS', /node group default-worker: 2\/3 machines ready/],
+    ['settled at three', readyObjects({ machineDeployments: [mdAs('default-worker', 3, { phase: 'Running', replicas: 3, readyReplicas: 3, updatedReplicas: 3, observedGeneration: 2 }, { generation: 2 })] }), 'UPDATE_COMPLETE', null],
+    ['the MachineDeployment is missing', readyObjects({ machineDeployments: [], machines: [] }), 'UPDATE_IN_PROGRESS', /MachineDeployment demo-abcdefghij23-default-worker not found/],
+  ])('an update with every Magnum group COMPLETE: %s', (_name, objects, expected, reason) => {
+    const out = run(spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'UPDATE_COMPLETE' } }), objects);
+    expect(out.response.cluster.status).toBe(expected);
+    if (reason) expect(out.response.cluster.status_reason).toMatch(reason);
+  });
+
+  // Issue 14, defect 7: an autoscaled group's MachineDeployment has no spec.replicas.
+  const autoscaled = (status: Record<string, unknown>) => {
+    const d = mdAs('default-worker', 0, { phase: 'Running', ...status });
+    delete d.spec!.replicas;
+    d.metadata!.annotations = { 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '1', 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '5' };
+    return d;
+  };
+  it.each<[string, Record<string, unknown>, ClusterStatus, number | undefined, RegExp | null]>([
+    ['within bounds, all ready', { replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 'CREATE_COMPLETE', 3, null],
+    ['within bounds, one not ready', { replicas: 3, readyReplicas: 2, updatedReplicas: 3 }, 'CREATE_IN_PROGRESS', 3, /node group default-worker: 2\/1\.\.5 machines ready, 3 machines/],
+    ['below the minimum', { replicas: 0, readyReplicas: 0 }, 'CREATE_IN_PROGRESS', 0, /0\/1\.\.5 machines ready/],
+    ['no count reported yet', {}, 'CREATE_IN_PROGRESS', undefined, /0\/1\.\.5 machines ready/],
+  ])('an autoscaled group: %s', (_name, status, expected, nodeCount, reason) => {
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [autoscaled(status)] }));
+    const worker = out.response.nodegroups.find((n) => n.name === 'default-worker');
+    expect(out.response.cluster.status).toBe(expected);
+    expect(worker?.node_count).toBe(nodeCount);
+    if (reason) expect(worker?.status_reason).toMatch(reason);
+  });
+
   it('a new group completes once its MachineDeployment runs, and holds the cluster until then', () => {
     const pending = run(spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'CREATE_COMPLETE' } }, {}, [gpu('CREATE_IN_PROGRESS')]), readyObjects());
     expect(pending.response.nodegroups.find((n) => n.name === 'gpu')).toMatchObject({ status: 'CREATE_IN_PROGRESS', status_reason: 'node group gpu: MachineDeployment demo-abcdefghij23-gpu not found' });
