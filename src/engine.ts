@@ -21,6 +21,7 @@ import { describeError } from './kube/errors.js';
 import { watchClusterIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
 import { cacheObserver } from './kube/observer.js';
+import { releaseRemnants } from './kube/release-remains.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
 import { WatchCache } from './kube/watch-cache.js';
 import { PROJECT_ROOT, createPlanner } from './planner.js';
@@ -68,6 +69,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     readKubeconfig: (ref) => readKubeconfig(kube, ref.namespace, ref.release),
   };
 
+  const kubeRemnants = releaseRemnants(kube.config, config.status.capiVersion, () => cache.requests.get++);
   const driver = createDriver({
     config,
     planner,
@@ -75,6 +77,10 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     secrets,
     observer: cacheObserver(cache, config.status),
     index,
+    remnants: {
+      find: async (ref) => ({ ...(await kubeRemnants.list(ref.release)), releasePresent: await releases.present(ref) }),
+      remove: (objects) => kubeRemnants.remove(objects),
+    },
     prepareChart: async (plan) => {
       await chartCache.archive(plan.chart);
     },

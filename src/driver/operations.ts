@@ -10,7 +10,8 @@ import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupp
 import { namespaceFor } from '../magnum/names.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
 import { SerialByKey } from '../serial-by-key.js';
-import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
+import { judgeDeletion } from '../status/deletion.js';
+import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
@@ -22,6 +23,7 @@ export interface DriverDeps {
   secrets: SecretStore;
   observer: Observer;
   index: ClusterIndex;
+  remnants: Remnants;
   /** Fetches (and caches) the plan's chart, so an unreachable chart repository fails before any write. */
   prepareChart?: (plan: ReleasePlan) => Promise<void>;
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
@@ -41,7 +43,7 @@ function liveSpec(spec: Spec, without?: string): Spec {
 }
 
 export function createDriver(deps: DriverDeps): Driver {
-  const { config, planner, releases, secrets, observer, index } = deps;
+  const { config, planner, releases, secrets, observer, index, remnants } = deps;
   const now = deps.now ?? (() => new Date());
   const lock = new SerialByKey();
 
@@ -183,8 +185,12 @@ export function createDriver(deps: DriverDeps): Driver {
       const ref = refOf(spec);
       const first = observer.status(spec, ref, now(), false);
       if (!(spec.cluster.status === 'DELETE_IN_PROGRESS' && first.clusterAbsent)) return first.response;
-      // The cache says the Cluster is gone; only a fresh read may say DELETE_COMPLETE.
-      if (!(await observer.confirmClusterAbsent(ref))) return first.response;
+      // The cache says the Cluster is gone; only fresh reads of everything the release had may say DELETE_COMPLETE.
+      const verdict = judgeDeletion(await remnants.find(ref));
+      if (!verdict.gone) {
+        await remnants.remove(verdict.orphans);
+        return { ...first.response, cluster: { ...first.response.cluster, status_reason: verdict.reason } };
+      }
       const confirmed = observer.status(spec, ref, now(), true);
       if (confirmed.response.cluster.status !== 'DELETE_COMPLETE') return confirmed.response;
       const appCredId = await secrets.readApplicationCredentialId(ref);

@@ -5,6 +5,7 @@
 import type { HealthResponse, StatusResponse } from '../api/schemas.js';
 import type { Certificates, Credentials, Spec } from '../magnum/spec.js';
 import type { ClusterIdentity } from '../kube/labels.js';
+import type { ReleaseRemains, RemainingObject } from '../status/deletion.js';
 
 export interface ReleaseRef {
   release: string;
@@ -27,6 +28,15 @@ export interface Planner {
 export interface Releases {
   apply(plan: ReleasePlan): Promise<{ revision: number | null }>;
   remove(ref: ReleaseRef): Promise<{ existed: boolean }>;
+  /** Whether helm still records the release (any revision). */
+  present(ref: ReleaseRef): Promise<boolean>;
+}
+
+/** What a deleted release left behind, read fresh (never the cache), and deletion of its orphans. */
+export interface Remnants {
+  /** Throws when the management cluster or helm cannot answer: a delete never completes on an error. */
+  find(ref: ReleaseRef): Promise<ReleaseRemains>;
+  remove(objects: readonly RemainingObject[]): Promise<void>;
 }
 
 export interface ClusterSecretsInput {
@@ -68,8 +78,6 @@ export interface Observer {
   /** Whether every watch has listed; answers from an unsynced cache are refused. */
   synced(): { ok: boolean; reason: string };
   status(spec: Spec, ref: ReleaseRef, now: Date, absenceConfirmed: boolean): ObservedStatus;
-  /** A fresh GET of the Cluster: true only on 404. Throws when the API cannot answer. */
-  confirmClusterAbsent(ref: ReleaseRef): Promise<boolean>;
   /** `nodegroups`: Magnum's worker groups by name, each expected to have its MachineDeployment. */
   health(ref: ReleaseRef, nodegroups?: readonly string[]): HealthResponse;
   state(ref: ReleaseRef): { state: string; reason: string | null };

@@ -56,5 +56,6 @@ export function createReleaseManager(helm: Helm, concurrency: number, log?: Logg
     // first would re-apply an old spec to the infrastructure about to go, and a
     // rollback the cluster refuses (a version downgrade, say) would fail the delete.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
+    present: async (ref: ReleaseRef) => (await helm.history(ref)).length > 0,
   };
 }

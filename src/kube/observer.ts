@@ -9,17 +9,12 @@ import { str } from '../status/objects.js';
 import { determineClusterState } from '../status/state.js';
 import type { ClusterObjectSource } from './watch-cache.js';
 
-export interface AbsenceChecker {
-  confirmClusterAbsent(namespace: string, release: string): Promise<boolean>;
-}
-
-export function cacheObserver(cache: ClusterObjectSource & AbsenceChecker, options: Config['status']): Observer {
+export function cacheObserver(cache: ClusterObjectSource, options: Config['status']): Observer {
   const objects = (ref: ReleaseRef) => cache.objectsFor(ref.namespace, ref.release);
   return {
     synced: () => cache.synced(),
     status: (spec, ref, now, absenceConfirmed) =>
       computeStatus({ spec, release: ref.release, objects: objects(ref), now, absenceConfirmed, options }),
-    confirmClusterAbsent: (ref) => cache.confirmClusterAbsent(ref.namespace, ref.release),
     health: (ref, nodegroups) =>
       computeHealth(objects(ref), nodegroups?.map((name) => ({ name, machineDeployment: derivedName(ref.release, sanitise(name)) }))),
     state: (ref) => determineClusterState(objects(ref)),

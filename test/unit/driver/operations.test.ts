@@ -4,6 +4,7 @@ import { createDriver } from '../../../src/driver/operations.js';
 import { releaseNameFor, suffixForUuid } from '../../../src/driver/release-name.js';
 import { HelmFailed, MagnumRuleViolation } from '../../../src/errors.js';
 import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
+import type { ReleaseRemains } from '../../../src/status/deletion.js';
 import { CLUSTER_UUID, minimalSpec } from '../../support/spec.js';
 import { fakePorts } from './fakes.js';
 
@@ -257,19 +258,30 @@ describe('delete and DELETE_COMPLETE', () => {
     expect(events).toEqual([]);
   });
 
-  it('stays DELETE_IN_PROGRESS when the fresh read still finds the Cluster', async () => {
+  const left = (kind: string, name: string, extra: { owned?: boolean; deleting?: boolean } = {}) => ({ kind, namespace: NS, name, owned: false, deleting: false, ...extra });
+
+  // Issue 14, defect 2: the chart keeps the KubeadmControlPlane and OpenStackCluster through helm's uninstall.
+  it.each<[string, Partial<ReleaseRemains>, RegExp, string[]]>([
+    ['the fresh reads still find the Cluster', { objects: [left('Cluster', RELEASE, { deleting: true })] }, /waiting for 1 objects of the release to go: Cluster .*\(being deleted\)/, []],
+    ['objects the chart keeps, left without an owner, are deleted', { objects: [left('KubeadmControlPlane', `${RELEASE}-control-plane`), left('OpenStackCluster', RELEASE)] }, /KubeadmControlPlane .*-control-plane, OpenStackCluster .*; deleting 2 left without an owner/, [`delete KubeadmControlPlane ${RELEASE}-control-plane, OpenStackCluster ${RELEASE}`]],
+    ['owned objects are left to their owner', { objects: [left('Machine', 'm1', { owned: true })] }, /Machine .*m1/, []],
+    ['helm still records the release', { releasePresent: true, objects: [left('OpenStackCluster', RELEASE)] }, /helm release is still recorded/, []],
+    ['a kind that cannot be listed (404) proves nothing', { unreadable: ['list manifests.addons.stackhpc.com/v1alpha1: HTTP 404'] }, /cannot confirm the cluster is gone: list manifests/, []],
+  ])('stays DELETE_IN_PROGRESS when %s, and keeps the secrets', async (_name, remains, reason, deletes) => {
     const { driver, events, state } = setup();
     state.clusterAbsent = true;
-    state.confirmAbsent = async () => false;
+    state.status = 'DELETE_IN_PROGRESS';
+    state.remains = async () => ({ releasePresent: false, objects: [], unreadable: [], ...remains });
     const res = await driver.clusterStatus(deleting());
-    expect(res.cluster.status).not.toBe('DELETE_COMPLETE');
-    expect(events).toEqual([`confirm absent ${RELEASE}`]);
+    expect(res.cluster.status).toBe('DELETE_IN_PROGRESS');
+    expect(res.cluster.status_reason).toMatch(reason);
+    expect(events).toEqual([`fresh reads ${RELEASE}`, ...deletes]);
   });
 
   it('never reports DELETE_COMPLETE when the fresh read fails, and keeps the secrets', async () => {
     const { driver, events, state } = setup();
     state.clusterAbsent = true;
-    state.confirmAbsent = async () => {
+    state.remains = async () => {
       throw new Error('connect ECONNREFUSED');
     };
     await expect(driver.clusterStatus(deleting())).rejects.toThrow('ECONNREFUSED');
@@ -282,6 +294,6 @@ describe('delete and DELETE_COMPLETE', () => {
     const res = await driver.clusterStatus(deleting());
     expect(res.cluster.status).toBe('DELETE_COMPLETE');
     expect(res.application_credential_id).toBe('ac-123');
-    expect(events).toEqual([`confirm absent ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
+    expect(events).toEqual([`fresh reads ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
   });
 });
