@@ -28,7 +28,7 @@ import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
 import { num, str, type ClusterObjects } from './objects.js';
 import { clusterWaiting, determineProgress, type GroupOutcome, type Progress } from './progress.js';
-import { MAGNUM } from './vocabulary.js';
+import { HEALABLE_REASON_PREFIX, MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
   addonUnknownGraceSeconds: number;
@@ -97,7 +97,7 @@ export function toMagnumStatus(
     case 'Absent':
     case 'Provisioning': {
       if (deadline && now.getTime() - deadline.started.getTime() > deadline.minutes * 60_000) {
-        return { status: failed, reason: `timed out after ${deadline.minutes} minutes without progress; last seen: ${progress.reason ?? 'the cluster was not ready'}` };
+        return { status: failed, reason: `${HEALABLE_REASON_PREFIX[0]}${deadline.minutes} minutes without progress; last seen: ${progress.reason ?? 'the cluster was not ready'}` };
       }
       return { status: inProgress, reason: progress.reason ?? previousReason };
     }
@@ -146,6 +146,11 @@ function endpointAddress(raw: unknown): string | null {
   if (!host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) return null;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `https://${urlHost}:${port}`;
+}
+
+/** A failure of our own making (our deadline, an unknown outcome), which Cluster API may still turn into success. */
+function healable(reason: string | null): boolean {
+  return reason !== null && HEALABLE_REASON_PREFIX.some((p) => reason.startsWith(p));
 }
 
 function startedAt(spec: Spec): Date | null {
@@ -206,11 +211,11 @@ export function computeStatus(input: StatusInput): StatusOutput {
     const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
     if (status === `${op}_FAILED`) failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
-  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
+  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED` && healable(reason)) {
     const progress = determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
     if (progress.state === 'Ready') {
       status = `${op}_COMPLETE`;
-      reason = progress.reason;
+      reason = `recovered: everything is ready now, after the operation was failed (${reason})${progress.reason ? `; ${progress.reason}` : ''}`;
     }
   }
 

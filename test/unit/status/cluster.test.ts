@@ -67,8 +67,13 @@ describe('cluster transitions', () => {
     ['update: an addon failed', spec('UPDATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'values invalid' })] }), 'UPDATE_FAILED', /csi-cinder failed: values invalid/],
     ['create: an unrecognised phase is not a failure', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Hibernating')] }), 'CREATE_IN_PROGRESS', /default-worker/],
     // Our deadline may call a slow create failed that Cluster API then finishes: the truth wins.
-    ['recovery: CREATE_FAILED turns ready', spec('CREATE_FAILED', {}, { status_reason: 'timed out' }), readyObjects(), 'CREATE_COMPLETE', null],
-    ['recovery: UPDATE_FAILED turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'timed out' }), readyObjects(), 'UPDATE_COMPLETE', null],
+    // Issue 14, defect 5: only failures of our own making heal; the reason says so.
+    ['recovery: a create failed by our deadline turns ready', spec('CREATE_FAILED', {}, { status_reason: 'timed out after 60 minutes without progress; last seen: x' }), readyObjects(), 'CREATE_COMPLETE', /^recovered: everything is ready now, after the operation was failed \(timed out after 60 minutes/],
+    ['recovery: an update failed by our deadline turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'timed out after 120 minutes without progress' }), readyObjects(), 'UPDATE_COMPLETE', /^recovered: /],
+    ['recovery: an update failed with an unknown outcome turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'outcome unknown: the sidecar did not answer within 40 s' }), readyObjects(), 'UPDATE_COMPLETE', /^recovered: .*outcome unknown/],
+    ['no recovery from a failure helm reported', spec('UPDATE_FAILED', {}, { status_reason: 'magnum-capi-sidecar: helm failed: UPGRADE FAILED: x' }), readyObjects(), 'UPDATE_FAILED', /helm failed/],
+    ['no recovery from a failure an addon reported, even once it is Deployed', spec('CREATE_FAILED', {}, { status_reason: 'addon demo-cni failed: chart not found' }), readyObjects(), 'CREATE_FAILED', /addon demo-cni failed/],
+    ['no recovery from a failure with no reason', spec('CREATE_FAILED', {}, { status_reason: null }), readyObjects(), 'CREATE_FAILED', null],
     ['no recovery while something is still not ready', spec('CREATE_FAILED', {}, { status_reason: 'addon x failed' }), readyObjects({ addons: [addon('x', 'Failed')] }), 'CREATE_FAILED', /addon x failed/],
     ['a COMPLETE cluster is not failed by a later addon failure', spec('UPDATE_COMPLETE'), readyObjects({ addons: [addon('csi-cinder', 'Failed')] }), 'UPDATE_COMPLETE', null],
     ['update: complete', spec('UPDATE_IN_PROGRESS'), readyObjects(), 'UPDATE_COMPLETE', null],
