@@ -25,6 +25,7 @@ import { releaseRemnants } from './kube/release-remains.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
 import { WatchCache } from './kube/watch-cache.js';
 import { PROJECT_ROOT, createPlanner } from './planner.js';
+import { observedKinds } from './status/observed.js';
 import { createRegistry } from './plugins/metrics.js';
 import type { Engine } from './server.js';
 
@@ -122,9 +123,10 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     {
       name: 'management-cluster',
       check: async () => {
-        const sync = cache.synced();
+        // A missing or forbidden kind degrades the parts that need it, not the service: ready, naming the kind.
+        const sync = observedKinds(cache.kindStates());
         if (!sync.ok) return { ok: false, message: sync.reason };
-        return index.synced() ? { ok: true, message: 'all watches synced' } : { ok: false, message: 'cluster index not synced' };
+        return index.synced() ? { ok: true, message: sync.reason } : { ok: false, message: 'cluster index not synced' };
       },
     },
     {

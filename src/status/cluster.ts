@@ -28,6 +28,7 @@ import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
 import { num, str, type ClusterObjects } from './objects.js';
 import { clusterWaiting, determineProgress, type GroupOutcome, type Progress } from './progress.js';
+import { ADDON_KINDS, notObserved, type Unobserved } from './observed.js';
 import { HEALABLE_REASON_PREFIX, MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
@@ -43,6 +44,8 @@ export interface StatusInput {
   /** A fresh read (not the cache) found no Cluster object. Only then may a delete complete. */
   absenceConfirmed: boolean;
   options: StatusOptions;
+  /** Kinds the cache cannot read now (missing or forbidden CRD, broken watch): the parts that need them are unknown. */
+  unobserved?: Unobserved;
 }
 
 export interface StatusOutput {
@@ -148,6 +151,30 @@ function endpointAddress(raw: unknown): string | null {
   return `https://${urlHost}:${port}`;
 }
 
+/** Kinds each part needs; the Cluster itself is needed by all (without it status does not answer at all). */
+const CONTROL_PLANE_KINDS = ['KubeadmControlPlane', 'Machine'];
+const WORKER_KINDS = ['MachineDeployment', 'Machine'];
+const CORE_KINDS = ['KubeadmControlPlane', 'MachineDeployment', 'Machine', 'OpenStackCluster'];
+
+/** A group whose kinds cannot be read: pending (never Absent, which would let Magnum destroy its row). */
+function unknownView(why: string | null): GroupView | null {
+  return why ? { state: 'Pending', reason: why, addresses: [] } : null;
+}
+
+/**
+ * Progress with the unreadable kinds taken into account: a core kind not
+ * observed holds the operation (never completes, never fails it); addon
+ * kinds not observed do not hold it, and the reason says addons are not
+ * observed.
+ */
+function withUnobserved(progress: Progress, unobserved: Unobserved): Progress {
+  const core = notObserved(unobserved, CORE_KINDS);
+  if (core && progress.state !== 'Failed') return { state: 'Provisioning', reason: `cannot see: ${core}` };
+  const addons = notObserved(unobserved, ADDON_KINDS);
+  if (addons && progress.state === 'Ready') return { state: 'Ready', reason: [progress.reason, `addons are not observed: ${addons}`].filter(Boolean).join('; ') };
+  return progress;
+}
+
 /** A failure of our own making (our deadline, an unknown outcome), which Cluster API may still turn into success. */
 function healable(reason: string | null): boolean {
   return reason !== null && HEALABLE_REASON_PREFIX.some((p) => reason.startsWith(p));
@@ -165,9 +192,13 @@ export function computeStatus(input: StatusInput): StatusOutput {
   const cluster = spec.cluster;
   const capi = objects.cluster;
 
-  const cp = controlPlaneView(objects);
+  const unobserved = input.unobserved ?? new Map<string, string>();
+  const cp = unknownView(notObserved(unobserved, CONTROL_PLANE_KINDS)) ?? controlPlaneView(objects);
+  const workersUnknown = notObserved(unobserved, WORKER_KINDS);
   const views = new Map<NodeGroup, GroupView>();
-  for (const g of spec.nodegroups) views.set(g, g.role === 'master' ? cp : workerView(objects, release, g));
+  for (const g of spec.nodegroups) {
+    views.set(g, g.role === 'master' ? cp : unknownView(workersUnknown && `node group ${g.name}: ${workersUnknown}`) ?? workerView(objects, release, g));
+  }
 
   const nodegroups: StatusResponse['nodegroups'] = [];
   const outcomes: GroupOutcome[] = [];
@@ -207,12 +238,13 @@ export function computeStatus(input: StatusInput): StatusOutput {
     }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
     const started = startedAt(spec);
-    const progress = determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
-    const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
+    const progress = withUnobserved(determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started)), unobserved);
+    // What cannot be read is no evidence of failure: no deadline runs out on it.
+    const deadline = started && !notObserved(unobserved, CORE_KINDS) ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
     if (status === `${op}_FAILED`) failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED` && healable(reason)) {
-    const progress = determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
+    const progress = withUnobserved(determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec))), unobserved);
     if (progress.state === 'Ready') {
       status = `${op}_COMPLETE`;
       reason = `recovered: everything is ready now, after the operation was failed (${reason})${progress.reason ? `; ${progress.reason}` : ''}`;

@@ -9,7 +9,11 @@
  */
 import type { HealthResponse } from '../api/schemas.js';
 import { healthConditions, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
+import { notObserved, type Unobserved } from './observed.js';
 import { COND, HEALTH_READY, LABEL, NOT_REPORTED } from './vocabulary.js';
+
+/** How a part whose kinds cannot be read begins. */
+const UNKNOWN_PART = 'Unknown: ';
 
 /**
  * Conditions that are not True; an object whose controller has reported no
@@ -78,13 +82,22 @@ export interface WorkerGroupRef {
   machineDeployment: string;
 }
 
-export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[]): HealthResponse {
-  const reason = {
-    cluster: clusterPart(objects),
-    infrastructure: infrastructurePart(objects),
-    controlplane: controlPlanePart(objects),
-    nodegroup: nodeGroupPart(objects, groups),
+/**
+ * `unobserved`: kinds the cache cannot read now; a part that needs one is
+ * Unknown (and so the whole), never judged from an empty cache.
+ */
+export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[], unobserved?: Unobserved): HealthResponse {
+  const unknown = (kinds: string[]) => {
+    const why = notObserved(unobserved, kinds);
+    return why ? `${UNKNOWN_PART}${why}` : null;
   };
-  const healthy = Object.values(reason).every((r) => r === HEALTH_READY);
-  return { health_status: healthy ? 'HEALTHY' : 'UNHEALTHY', health_status_reason: reason };
+  const reason = {
+    cluster: unknown(['Cluster']) ?? clusterPart(objects),
+    infrastructure: unknown(['OpenStackCluster']) ?? infrastructurePart(objects),
+    controlplane: unknown(['KubeadmControlPlane']) ?? controlPlanePart(objects),
+    nodegroup: unknown(['MachineDeployment']) ?? nodeGroupPart(objects, groups),
+  };
+  const parts = Object.values(reason);
+  const status = parts.some((r) => r.startsWith(UNKNOWN_PART)) ? 'UNKNOWN' : parts.every((r) => r === HEALTH_READY) ? 'HEALTHY' : 'UNHEALTHY';
+  return { health_status: status, health_status_reason: reason };
 }
