@@ -40,6 +40,14 @@ export type DeletionVerdict =
 
 const SHOWN = 5;
 
+/**
+ * Kinds the chart renders, which helm's uninstall or its keep policy may
+ * leave without an owner. Machines, MachineSets and OpenStackMachines are
+ * created by controllers with their owner set, and the sidecar's role may
+ * not delete them (deploy/sidecar.yaml): they are waited for, never deleted.
+ */
+const RENDERED_KINDS = new Set(['Cluster', 'KubeadmControlPlane', 'MachineDeployment', 'OpenStackCluster', 'HelmRelease', 'Manifests']);
+
 function named(objects: RemainingObject[]): string {
   const names = objects.slice(0, SHOWN).map((o) => `${o.kind} ${o.namespace}/${o.name}${o.deleting ? ' (being deleted)' : ''}`);
   const more = objects.length > SHOWN ? ` and ${objects.length - SHOWN} more` : '';
@@ -55,7 +63,7 @@ export function judgeDeletion(remains: ReleaseRemains): DeletionVerdict {
   }
   if (remains.objects.length === 0) return { gone: true };
   // Only once helm is done: until then helm itself is deleting what it owns.
-  const orphans = remains.objects.filter((o) => !o.owned && !o.deleting);
+  const orphans = remains.objects.filter((o) => !o.owned && !o.deleting && RENDERED_KINDS.has(o.kind));
   const deleted = orphans.length > 0 ? `; deleting ${orphans.length} left without an owner` : '';
   return { gone: false, reason: `deleting: waiting for ${remains.objects.length} objects of the release to go: ${named(remains.objects)}${deleted}`, orphans };
 }
