@@ -4,7 +4,8 @@
  * changes), writes the cluster's secrets, then runs helm. Status and health
  * are answered by the observer from the watch cache.
  */
-import type { Accepted, ClusterSummary, HealthResponse, NodeGroupCreateRequest, RenderResponse, ResizeRequest, StatusResponse, UpgradeRequest } from '../api/schemas.js';
+import type { Accepted, ClusterSummary, NodeGroupCreateRequest, RenderResponse, ResizeRequest, UpgradeRequest } from '../api/schemas.js';
+import type { HealthReport } from '../status/health.js';
 import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
@@ -13,7 +14,7 @@ import { SerialByKey } from '../serial-by-key.js';
 import { judgeDeletion } from '../status/deletion.js';
 import type { ClusterIndex, Observer, Planner, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
-import type { Driver } from './types.js';
+import type { Driver, StatusResult } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
 
 export interface DriverDeps {
@@ -179,7 +180,7 @@ export function createDriver(deps: DriverDeps): Driver {
         return { ...accepted, replaced_application_credential_id: isNew ? null : replaced };
       }),
 
-    clusterStatus: async (spec): Promise<StatusResponse> => {
+    clusterStatus: async (spec): Promise<StatusResult> => {
       const sync = observer.synced();
       if (!sync.ok) throw new ManagementClusterUnavailable(`status not known yet: ${sync.reason}`);
       const ref = refOf(spec);
@@ -198,7 +199,7 @@ export function createDriver(deps: DriverDeps): Driver {
       return { ...confirmed.response, application_credential_id: appCredId };
     },
 
-    clusterHealth: async (uuid, nodegroups): Promise<HealthResponse> => {
+    clusterHealth: async (uuid, nodegroups): Promise<HealthReport> => {
       const sync = observer.synced();
       if (!sync.ok) throw new ManagementClusterUnavailable(`health not known yet: ${sync.reason}`);
       return observer.health(locate(index, uuid), nodegroups);

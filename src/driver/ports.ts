@@ -2,10 +2,11 @@
  * What the driver needs from the rest of the service, as narrow interfaces.
  * The real implementations are wired in `engine.ts`; unit tests pass fakes.
  */
-import type { HealthResponse, StatusResponse } from '../api/schemas.js';
 import type { Certificates, Credentials, Spec } from '../magnum/spec.js';
 import type { ClusterIdentity } from '../kube/labels.js';
+import type { StatusAnswer } from '../status/cluster.js';
 import type { ReleaseRemains, RemainingObject } from '../status/deletion.js';
+import type { HealthReport } from '../status/health.js';
 
 export interface ReleaseRef {
   release: string;
@@ -68,7 +69,7 @@ export interface ClusterIndex {
 
 /** What the status engine reports for one cluster, before DELETE_COMPLETE is confirmed. */
 export interface ObservedStatus {
-  response: StatusResponse;
+  response: StatusAnswer;
   /** The cache holds no Cluster object: a delete may be complete, pending a fresh read. */
   clusterAbsent: boolean;
 }
@@ -79,7 +80,7 @@ export interface Observer {
   synced(): { ok: boolean; reason: string };
   status(spec: Spec, ref: ReleaseRef, now: Date, absenceConfirmed: boolean): ObservedStatus;
   /** `nodegroups`: Magnum's worker groups by name, each expected to have its MachineDeployment. */
-  health(ref: ReleaseRef, nodegroups?: readonly string[]): HealthResponse;
+  health(ref: ReleaseRef, nodegroups?: readonly string[]): HealthReport;
   state(ref: ReleaseRef): { state: string; reason: string | null };
   /** The control plane's Kubernetes version, the higher of what Cluster API reports and what it was last asked for, if known. */
   controlPlaneVersion(ref: ReleaseRef): string | null;

@@ -22,7 +22,6 @@
  * - An addon `Unknown` fails the cluster only after the grace period; Python
  *   fails at once.
  */
-import type { StatusResponse } from '../api/schemas.js';
 import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
@@ -48,8 +47,32 @@ export interface StatusInput {
   unobserved?: Unobserved;
 }
 
+/** A node group's new statuses, as the shim writes them onto Magnum's row. */
+export interface NodeGroupAnswer {
+  name: string;
+  status: ClusterStatus;
+  status_reason: string | null;
+  node_count?: number;
+  node_addresses?: string[];
+}
+
+/** What a status call tells Magnum; the HTTP route maps it onto its response schema. */
+export interface StatusAnswer {
+  cluster: {
+    status: ClusterStatus;
+    status_reason: string | null;
+    api_address: string | null;
+    coe_version: string | null;
+    master_addresses: string[];
+    node_addresses: string[];
+  };
+  nodegroups: NodeGroupAnswer[];
+  /** Non-default node groups whose resources are gone; the shim destroys their rows. */
+  deleted_nodegroups: string[];
+}
+
 export interface StatusOutput {
-  response: StatusResponse;
+  response: StatusAnswer;
   clusterAbsent: boolean;
 }
 
@@ -120,7 +143,7 @@ export function toMagnumStatus(
  * ready. A group being deleted keeps DELETE_IN_PROGRESS: it is removed
  * whenever its resources are gone.
  */
-function failPendingGroups(nodegroups: StatusResponse['nodegroups'], why: (lastSeen: string) => string): void {
+function failPendingGroups(nodegroups: NodeGroupAnswer[], why: (lastSeen: string) => string): void {
   for (const g of nodegroups) {
     const op = opOf(g.status);
     if ((op === 'CREATE' || op === 'UPDATE') && g.status === `${op}_IN_PROGRESS`) {
@@ -200,7 +223,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     views.set(g, g.role === 'master' ? cp : unknownView(workersUnknown && `node group ${g.name}: ${workersUnknown}`) ?? workerView(objects, release, g));
   }
 
-  const nodegroups: StatusResponse['nodegroups'] = [];
+  const nodegroups: NodeGroupAnswer[] = [];
   const outcomes: GroupOutcome[] = [];
   const deleted: string[] = [];
   for (const [g, view] of views) {
@@ -210,7 +233,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
       if (!g.is_default) deleted.push(g.name);
       continue;
     }
-    const entry: StatusResponse['nodegroups'][number] = {
+    const entry: NodeGroupAnswer = {
       name: g.name,
       status: next ?? g.status ?? 'CREATE_IN_PROGRESS',
       status_reason: view.reason,

@@ -7,7 +7,6 @@
  * leaves out. v1beta2 objects are read through `healthConditions`, so their
  * normally-False conditions (Deleting, Paused, ...) do not count as unhealthy.
  */
-import type { HealthResponse } from '../api/schemas.js';
 import { healthConditions, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
 import { notObserved, type Unobserved } from './observed.js';
 import { COND, HEALTH_READY, LABEL, NOT_REPORTED } from './vocabulary.js';
@@ -82,11 +81,17 @@ export interface WorkerGroupRef {
   machineDeployment: string;
 }
 
+/** What `poll_health_status` gets; the HTTP route maps it onto its response schema. */
+export interface HealthReport {
+  health_status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  health_status_reason: Record<string, string>;
+}
+
 /**
  * `unobserved`: kinds the cache cannot read now; a part that needs one is
  * Unknown (and so the whole), never judged from an empty cache.
  */
-export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[], unobserved?: Unobserved): HealthResponse {
+export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[], unobserved?: Unobserved): HealthReport {
   const unknown = (kinds: string[]) => {
     const why = notObserved(unobserved, kinds);
     return why ? `${UNKNOWN_PART}${why}` : null;

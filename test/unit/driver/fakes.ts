@@ -75,7 +75,7 @@ export function fakePorts() {
       return {
         clusterAbsent: state.clusterAbsent,
         response: {
-          cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null },
+          cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null, api_address: null, coe_version: null, master_addresses: [], node_addresses: [] },
           nodegroups: [],
           deleted_nodegroups: [],
         },
