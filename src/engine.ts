@@ -24,11 +24,13 @@ import { markMachinesForRemoval } from './kube/machines.js';
 import { leaseMetrics } from './kube/lease-metrics.js';
 import { cacheObserver } from './kube/observer.js';
 import { createReleaseLeases } from './kube/release-lease.js';
+import { releaseRemnants } from './kube/release-remains.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
 import { WatchCache } from './kube/watch-cache.js';
 import { watchedKinds } from './kube/watch-kinds.js';
 import { PROJECT_ROOT, createPlanner } from './planner.js';
 import { instrumentDriver, instrumentObserver, registerEngineMetrics, type EngineMetrics } from './plugins/engine-metrics.js';
+import { observedKinds } from './status/observed.js';
 import { createRegistry } from './plugins/metrics.js';
 import type { Engine } from './server.js';
 
@@ -111,6 +113,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     clusterStates: () => index.all().map((loc) => observer.state(loc).state),
   });
 
+  const kubeRemnants = releaseRemnants(kube.config, config.status.capiVersion, () => cache.requests.get++);
   const driver = instrumentDriver(createDriver({
     config,
     planner,
@@ -119,6 +122,10 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     secrets,
     observer: instrumentObserver(observer, metrics),
     index,
+    remnants: {
+      find: async (ref) => ({ ...(await kubeRemnants.list(ref.release)), releasePresent: await releases.present(ref) }),
+      remove: (objects) => kubeRemnants.remove(objects),
+    },
     prepareChart: async (plan) => {
       await chartCache.archive(plan.chart);
     },
@@ -142,9 +149,10 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     {
       name: 'management-cluster',
       check: async () => {
-        const sync = cache.synced();
+        // A missing or forbidden kind degrades the parts that need it, not the service: ready, naming the kind.
+        const sync = observedKinds(cache.kindStates());
         if (!sync.ok) return { ok: false, message: sync.reason };
-        return index.synced() ? { ok: true, message: 'all watches synced' } : { ok: false, message: 'cluster index not synced' };
+        return index.synced() ? { ok: true, message: sync.reason } : { ok: false, message: 'cluster index not synced' };
       },
     },
     {

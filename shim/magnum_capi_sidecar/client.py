@@ -4,6 +4,7 @@ from urllib import parse
 
 import requests
 from magnum.common import exception
+from urllib3 import exceptions as urllib3_exceptions
 from oslo_log import log as logging
 
 from magnum_capi_sidecar import conf
@@ -18,6 +19,24 @@ class SidecarUnavailable(exception.MagnumException):
 
 class SidecarError(exception.MagnumException):
     message = "magnum-capi-sidecar: %(reason)s"
+
+
+class OutcomeUnknown(SidecarUnavailable):
+    """The request may have reached the sidecar, but no answer came back (a
+    read timeout, a connection lost after sending): whether it was done is
+    for the management cluster to say."""
+    message = "magnum-capi-sidecar did not answer: %(reason)s"
+
+
+def _never_sent(error):
+    """True when the connection was never made, so the sidecar saw nothing."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.ConnectionError) or isinstance(error, requests.Timeout):
+        return False
+    cause = error.args[0] if error.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, (urllib3_exceptions.NewConnectionError, urllib3_exceptions.ConnectTimeoutError))
 
 
 def _read_token(path):
@@ -158,17 +177,17 @@ class Client(object):
                 response = self.session.request(
                     method, self.urls[index] + path, json=body, headers=self._headers(),
                     timeout=timeout, verify=self._verify(), cert=self._cert())
-            except requests.ConnectionError as e:
+            except (requests.ConnectionError, requests.Timeout) as e:
                 failures.append("%s: %s" % (self.urls[index], e.__class__.__name__))
-                continue
-            except requests.Timeout as e:
-                failures.append("%s: %s" % (self.urls[index], e.__class__.__name__))
-                if not idempotent:
-                    break
+                if not _never_sent(e):
+                    # It may have reached that replica and be running there.
+                    sent = True
+                    if not idempotent:
+                        break
                 continue
             self._preferred = index
-            return response, failures
-        return None, failures
+            return response, failures, sent
+        return None, failures, sent
 
     def _send(self, method, path, body=None, timeout=None, retries=0):
         """Within `timeout` overall: fail over on connection errors (every
@@ -180,11 +199,12 @@ class Client(object):
         rounds = busy = 0
         while True:
             remaining = deadline - time.monotonic()
-            response, failures = self._request(method, path, body, max(remaining, 1), idempotent)
+            response, failures, sent = self._request(method, path, body, max(remaining, 1), idempotent)
             if response is None:
                 pause = min(0.2 * 2 ** (rounds + 1), 2)
                 if rounds >= retries or time.monotonic() + pause >= deadline:
-                    raise SidecarUnavailable(reason="%s %s: %s" % (method, path, "; ".join(failures)))
+                    # Unknown when a replica may have received it; unavailable when none did.
+                    raise (OutcomeUnknown if sent else SidecarUnavailable)(reason="%s %s: %s" % (method, path, "; ".join(failures)))
                 rounds += 1
                 time.sleep(pause)
                 continue
@@ -201,14 +221,18 @@ class Client(object):
 
     # Mutating calls: no retry of a failure, which must reach the conductor at
     # once; only another replica on a connection error, or a busy release.
+    # The asynchronous ones wait as long as helm may run (async_timeout).
+    def _send_async(self, method, path, body):
+        return self._send(method, path, body, timeout=CONF.capi_sidecar.async_timeout)
+
     def create_cluster(self, spec):
-        return self._send("POST", "/v1/clusters", spec)
+        return self._send_async("POST", "/v1/clusters", spec)
 
     def update_cluster(self, uuid, spec):
-        return self._send("PUT", _path(uuid), spec)
+        return self._send_async("PUT", _path(uuid), spec)
 
     def resize_cluster(self, uuid, spec, node_count, nodes_to_remove, nodegroup):
-        return self._send("POST", _path(uuid, "actions", "resize"), {
+        return self._send_async("POST", _path(uuid, "actions", "resize"), {
             "spec": spec, "node_count": node_count,
             "nodes_to_remove": list(nodes_to_remove or []), "nodegroup": nodegroup})
 
@@ -219,16 +243,16 @@ class Client(object):
         return self._send("POST", _path(uuid, "actions", "upgrade"), body)
 
     def delete_cluster(self, uuid, spec):
-        return self._send("DELETE", _path(uuid), spec)
+        return self._send_async("DELETE", _path(uuid), spec)
 
     def create_nodegroup(self, uuid, spec, name):
-        return self._send("POST", _path(uuid, "nodegroups"), {"spec": spec, "nodegroup": name})
+        return self._send_async("POST", _path(uuid, "nodegroups"), {"spec": spec, "nodegroup": name})
 
     def update_nodegroup(self, uuid, spec, name):
-        return self._send("PUT", _path(uuid, "nodegroups", name), spec)
+        return self._send_async("PUT", _path(uuid, "nodegroups", name), spec)
 
     def delete_nodegroup(self, uuid, spec, name):
-        return self._send("DELETE", _path(uuid, "nodegroups", name), spec)
+        return self._send_async("DELETE", _path(uuid, "nodegroups", name), spec)
 
     def rotate_credential(self, uuid, spec):
         return self._send("POST", _path(uuid, "actions", "rotate-credential"), spec)
@@ -239,7 +263,9 @@ class Client(object):
                           timeout=CONF.capi_sidecar.status_timeout,
                           retries=CONF.capi_sidecar.status_retries)
 
-    def cluster_health(self, uuid):
-        return self._send("GET", _path(uuid, "health"),
+    def cluster_health(self, uuid, nodegroups=()):
+        # Magnum's worker groups, so the sidecar names one whose MachineDeployment is missing.
+        query = parse.urlencode([("nodegroup", name) for name in nodegroups])
+        return self._send("GET", _path(uuid, "health") + ("?" + query if query else ""),
                           timeout=CONF.capi_sidecar.status_timeout,
                           retries=CONF.capi_sidecar.status_retries)

@@ -25,8 +25,19 @@ OPTS = [
     # Synchronous RPCs (upgrade, rotation) time out after 60 s in the
     # conductor; the HTTP call must give up well before that.
     cfg.IntOpt("timeout", default=40, min=1, max=55,
-               help="Seconds to wait for a mutating call, retries of a "
-                    "busy release included."),
+               help="Seconds to wait for a synchronous call (upgrade, "
+                    "credential rotation), retries of a busy release "
+                    "included, under Magnum's 60 s RPC timeout."),
+    # Asynchronous calls (create, update, resize, delete, node groups) reach
+    # the conductor as casts: nobody waits on them but the conductor, and the
+    # sidecar answers once helm has applied the release, which may take as
+    # long as its helm.timeoutSeconds (300 by default).
+    cfg.IntOpt("async_timeout", default=330, min=1,
+               help="Seconds to wait for an asynchronous call (create, "
+                    "update, resize, delete, node groups): as long as helm "
+                    "may run in the sidecar (its helm.timeoutSeconds) and a "
+                    "margin. An answer that does not come in time leaves the "
+                    "cluster in progress, for the status poll to decide."),
     cfg.IntOpt("status_timeout", default=10, min=1, max=55,
                help="Seconds to wait for a status or health call."),
     cfg.IntOpt("status_retries", default=3, min=0, max=10,

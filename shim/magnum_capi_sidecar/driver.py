@@ -50,6 +50,22 @@ def _mark_updating(nodegroups):
             ng.save()
 
 
+# How the reason of an outcome the shim could not learn begins; the sidecar
+# heals a cluster failed with it (src/status/vocabulary.ts HEALABLE_REASON_PREFIX).
+OUTCOME_UNKNOWN = "outcome unknown: "
+
+
+def _outcome_unknown(cluster, operation, error):
+    """The sidecar may have done it (helm may still be running): the cluster
+    stays *_IN_PROGRESS, as the conductor leaves it when the driver returns,
+    and the status poll decides from the management cluster, helm's own
+    record included. Raising would have the conductor write *_FAILED for an
+    outcome nobody knows, and Magnum stops polling failed clusters."""
+    LOG.warning("%s of cluster %s: %s; the status poll decides", operation, cluster.uuid, error)
+    cluster.status_reason = "%s%s: %s; the status poll decides from the management cluster" % (
+        OUTCOME_UNKNOWN, operation, error)
+
+
 def _in_progress(context, cluster):
     """Whether the cluster's stored status is *_IN_PROGRESS: re-read, as an
     operation may have started during a synchronous call."""
@@ -123,6 +139,10 @@ class Driver(driver.Driver):
             raise
         try:
             self.client.create_cluster(spec)
+        except sidecar.OutcomeUnknown as e:
+            # The sidecar may have stored the credential and CAPO be using it:
+            # it stays; at DELETE_COMPLETE the sidecar names it and it goes then.
+            _outcome_unknown(cluster, "create (application credential %s kept)" % creds["application_credential_id"], e)
         except Exception as e:
             if _refused(e):
                 # The sidecar refused before writing anything: nothing uses it.
@@ -137,21 +157,34 @@ class Driver(driver.Driver):
             raise
 
     def update_cluster(self, context, cluster, scale_manager=None, rollback=False):
-        self.client.update_cluster(cluster.uuid, self._spec(context, cluster))
+        try:
+            self.client.update_cluster(cluster.uuid, self._spec(context, cluster))
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "update", e)
         # Magnum's cluster update changes one thing, the default worker
         # group's node_count (saved before this call), as its resize does,
         # which marks the group; this marks it the same way. Once the sidecar
-        # accepted: no status sync runs before the conductor returns (it
-        # polls only clusters in progress), and a refusal leaves it as it was.
+        # accepted, or may have: no status sync runs before the conductor
+        # returns (it polls only clusters in progress), and a refusal leaves
+        # it as it was.
         _mark_updating([cluster.default_ng_worker])
 
     def resize_cluster(self, context, cluster, resize_manager, node_count, nodes_to_remove, nodegroup=None):
         nodegroup = nodegroup or cluster.default_ng_worker
-        self.client.resize_cluster(cluster.uuid, self._spec(context, cluster), node_count, nodes_to_remove, nodegroup.name)
+        try:
+            self.client.resize_cluster(cluster.uuid, self._spec(context, cluster), node_count, nodes_to_remove, nodegroup.name)
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "resize", e)
 
     def upgrade_cluster(self, context, cluster, cluster_template, max_batch_size, nodegroup, scale_manager=None, rollback=False):
         spec = self._spec(context, cluster, template=cluster_template)
-        self.client.upgrade_cluster(cluster.uuid, spec, max_batch_size, nodegroup.name if nodegroup else None)
+        try:
+            self.client.upgrade_cluster(cluster.uuid, spec, max_batch_size, nodegroup.name if nodegroup else None)
+        except sidecar.OutcomeUnknown as e:
+            # Taken as applied (helm goes on after the client gave up): the
+            # cluster moves to the new template, and should helm not have
+            # applied it, the version guard refuses any render of the old one.
+            _outcome_unknown(cluster, "upgrade", e)
         for ng in cluster.nodegroups:
             ng.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
             ng.save()
@@ -164,23 +197,35 @@ class Driver(driver.Driver):
         for ng in cluster.nodegroups:
             ng.status = fields.ClusterStatus.DELETE_IN_PROGRESS
             ng.save()
-        self.client.delete_cluster(cluster.uuid, self._spec(context, cluster, resolve=False))
+        try:
+            self.client.delete_cluster(cluster.uuid, self._spec(context, cluster, resolve=False))
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "delete", e)
 
     def create_nodegroup(self, context, cluster, nodegroup):
         nodegroup.status = fields.ClusterStatus.CREATE_IN_PROGRESS
         nodegroup.save()
-        self.client.create_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        try:
+            self.client.create_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "node-group create", e)
 
     def update_nodegroup(self, context, cluster, nodegroup):
         nodegroup.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
         nodegroup.save()
-        self.client.update_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        try:
+            self.client.update_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "node-group update", e)
 
     def delete_nodegroup(self, context, cluster, nodegroup):
         # The conductor saves nothing on success: the status is ours to save.
         nodegroup.status = fields.ClusterStatus.DELETE_IN_PROGRESS
         nodegroup.save()
-        self.client.delete_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        try:
+            self.client.delete_nodegroup(cluster.uuid, self._spec(context, cluster), nodegroup.name)
+        except sidecar.OutcomeUnknown as e:
+            _outcome_unknown(cluster, "node-group delete", e)
 
     def update_cluster_status(self, context, cluster, use_admin_ctx=False):
         # Runs every 10 s with an admin context and no user token: no OpenStack look-ups.
@@ -193,7 +238,7 @@ class Driver(driver.Driver):
 
     def get_monitor(self, context, cluster):
         from magnum_capi_sidecar.monitor import Monitor
-        return Monitor(context, cluster, self.client)
+        return Monitor(context, cluster, self.client, self)
 
     # Magnum's credential conductor (2025.2 to master) only checks that the
     # cluster's status allows a rotation and calls this method: unlike the

@@ -94,16 +94,42 @@ class CreateFailureTest(DriverTestCase):
         [cred] = self.cloud.app_creds.values()
         self.assertTrue(cred.name.startswith("magnum-%s-" % cluster.uuid))
 
-    def test_a_create_that_timed_out_keeps_the_credential(self):
+    def test_a_create_that_timed_out_is_left_in_progress_and_keeps_the_credential(self):
+        # The outcome is unknown (helm may still be running): no CREATE_FAILED
+        # for it, the status poll decides; the credential the cluster may use stays.
         import time
-        self.config(timeout=1, group="capi_sidecar")
+        from magnum.conductor.handlers import cluster_conductor
+        self.config(async_timeout=1, timeout=30, group="capi_sidecar")
 
         def slow(body):
             time.sleep(1.5)
             return {"stack_id": "failing-abcdefghijkl", "namespace": "n", "revision": 1}
 
-        self.create(201, slow)
+        cluster = self.new_cluster(self.template, name="failing")
+        self.sidecar.on("POST", "/v1/values", 200, {"release": "failing-abcdefghijkl"})
+        self.sidecar.on("POST", "/v1/clusters", 201, slow)
+        cluster_conductor.Handler().cluster_create(self.context, cluster, 1, 2, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
+        self.assertTrue(cluster.status_reason.startswith("outcome unknown: create"), cluster.status_reason)
         self.assertEqual(1, len(self.cloud.app_creds))
+
+    def test_asynchronous_calls_wait_longer_than_the_synchronous_timeout(self):
+        # A create whose helm takes longer than `timeout` still gets its answer.
+        import time
+        self.config(async_timeout=5, timeout=1, group="capi_sidecar")
+
+        def slow(body):
+            time.sleep(1.5)
+            return {"stack_id": "slow-abcdefghijkl", "namespace": "n", "revision": 1}
+
+        from magnum.conductor.handlers import cluster_conductor
+        cluster = self.new_cluster(self.template, name="slow")
+        self.sidecar.on("POST", "/v1/values", 200, {"release": "slow-abcdefghijkl"})
+        self.sidecar.on("POST", "/v1/clusters", 201, slow)
+        cluster_conductor.Handler().cluster_create(self.context, cluster, 1, 2, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual(("CREATE_IN_PROGRESS", None), (cluster.status, cluster.status_reason))
 
 
 class StatusAnswerTest(DriverTestCase):
@@ -385,7 +411,8 @@ class NodeGroupDeleteTest(DriverTestCase):
 class HealthTest(DriverTestCase):
     def test_magnums_health_job_writes_the_sidecars_answer(self):
         cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
-        self.sidecar.on("GET", "/v1/clusters/%s/health" % cluster.uuid, 200, {
+        # Magnum's worker groups go along, so the sidecar names one whose MachineDeployment is missing.
+        self.sidecar.on("GET", "/v1/clusters/%s/health?nodegroup=default-worker" % cluster.uuid, 200, {
             "health_status": "UNHEALTHY", "health_status_reason": {"default-worker": "1 of 2 machines ready"}})
         job = periodic.ClusterHealthUpdateJob(self.context, cluster)
         self.assertRaises(loopingcall.LoopingCallDone, job.update_health_status)

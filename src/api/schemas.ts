@@ -17,6 +17,11 @@ export const ErrorResponse = z
   .describe('every failure has this shape');
 
 export const ClusterParams = z.strictObject({ uuid: z.string().min(1).max(64) });
+/** Magnum's worker node groups, so health names one whose MachineDeployment is missing (repeat the parameter per group). */
+export const HealthQuery = z.strictObject({
+  nodegroup: z.union([z.string().min(1).max(255), z.array(z.string().min(1).max(255)).max(1000)]).optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+});
 export const NodeGroupParams = z.strictObject({
   uuid: z.string().min(1).max(64),
   name: z.string().min(1).max(255),

@@ -4,15 +4,17 @@
  * changes), writes the cluster's secrets, then runs helm. Status and health
  * are answered by the observer from the watch cache.
  */
-import type { Accepted, ClusterSummary, HealthResponse, NodeGroupCreateRequest, RenderResponse, ResizeRequest, StatusResponse, UpgradeRequest } from '../api/schemas.js';
+import type { Accepted, ClusterSummary, NodeGroupCreateRequest, RenderResponse, ResizeRequest, UpgradeRequest } from '../api/schemas.js';
+import type { HealthReport } from '../status/health.js';
 import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
-import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, SecretStore } from './ports.js';
+import { judgeDeletion } from '../status/deletion.js';
+import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
-import type { Driver } from './types.js';
-import { checkUpgrade } from './upgrade-rules.js';
+import type { Driver, StatusResult } from './types.js';
+import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
 
 export interface DriverDeps {
   config: Config;
@@ -23,6 +25,7 @@ export interface DriverDeps {
   secrets: SecretStore;
   observer: Observer;
   index: ClusterIndex;
+  remnants: Remnants;
   /** Fetches (and caches) the plan's chart, so an unreachable chart repository fails before any write. */
   prepareChart?: (plan: ReleasePlan) => Promise<void>;
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
@@ -42,7 +45,7 @@ function liveSpec(spec: Spec, without?: string): Spec {
 }
 
 export function createDriver(deps: DriverDeps): Driver {
-  const { config, planner, releases, leases, secrets, observer, index } = deps;
+  const { config, planner, releases, leases, secrets, observer, index, remnants } = deps;
   const now = deps.now ?? (() => new Date());
 
   const refOf = (spec: Spec): ReleaseRef => ({
@@ -104,18 +107,24 @@ export function createDriver(deps: DriverDeps): Driver {
       return op();
     });
 
+  /** Refuses, before anything changes, a render that would move the control plane's Kubernetes back or skip a minor. */
+  const guardVersion = (spec: Spec, change: VersionChange) =>
+    checkKubeVersion(change, highestVersion(observer.controlPlaneVersion(refOf(spec)), spec.cluster.coe_version), spec.resolved.image.kube_version);
+
   return {
     createCluster: (spec) =>
       serial(spec, async () => {
         if (!spec.credentials) throw new InvalidInput('create needs the application credential (credentials.clouds_yaml)', 'credentials');
         if (!spec.certificates) throw new InvalidInput('create needs the cluster CA key pairs', 'certificates');
         if (isDeleting(spec.cluster.status)) throw new Conflict('cannot create: the cluster is being deleted', 'cluster.status');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(withRelease(spec)), { secrets: true });
       }),
 
     updateCluster: (spec) =>
       serial(spec, async () => {
         requireRelease(spec, 'update');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(spec), { secrets: spec.credentials !== undefined || spec.certificates !== undefined });
       }),
 
@@ -123,6 +132,7 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(request.spec, async () => {
         const { spec } = request;
         requireRelease(spec, 'resize');
+        guardVersion(spec, 'same-minor');
         const group = spec.nodegroups.find((ng) => matches(ng, request.nodegroup))!;
         const resized: Spec =
           group.role === 'master'
@@ -140,8 +150,7 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(request.spec, async () => {
         const { spec } = request;
         requireRelease(spec, 'upgrade');
-        const current = observer.controlPlaneVersion(refOf(spec)) ?? spec.cluster.coe_version;
-        checkUpgrade(current, spec.resolved.image.kube_version);
+        guardVersion(spec, 'upgrade');
         return converge(liveSpec(spec), { secrets: false });
       }),
 
@@ -157,18 +166,21 @@ export function createDriver(deps: DriverDeps): Driver {
     createNodeGroup: (request: NodeGroupCreateRequest) =>
       serial(request.spec, async () => {
         requireRelease(request.spec, 'create a node group');
+        guardVersion(request.spec, 'same-minor');
         return converge(liveSpec(request.spec), { secrets: false });
       }),
 
     updateNodeGroup: (spec) =>
       serial(spec, async () => {
         requireRelease(spec, 'update a node group');
+        guardVersion(spec, 'same-minor');
         return converge(liveSpec(spec), { secrets: false });
       }),
 
     deleteNodeGroup: (spec, nodegroup) =>
       serial(spec, async () => {
         requireRelease(spec, 'delete a node group');
+        guardVersion(spec, 'same-minor');
         const group = spec.nodegroups.find((ng) => matches(ng, nodegroup));
         if (group?.is_default) throw new NotSupported(`node group ${group.name} is a default node group and cannot be deleted`, 'params.name');
         return converge(liveSpec(spec, nodegroup), { secrets: false });
@@ -178,20 +190,25 @@ export function createDriver(deps: DriverDeps): Driver {
       serial(spec, async () => {
         requireRelease(spec, 'rotate the credential');
         if (!spec.credentials) throw new InvalidInput('rotate_credential needs the new credentials', 'credentials');
+        guardVersion(spec, 'same-minor');
         const replaced = await secrets.readApplicationCredentialId(refOf(spec));
         const accepted = await converge(liveSpec(spec), { secrets: true });
         const isNew = replaced === spec.credentials.application_credential_id;
         return { ...accepted, replaced_application_credential_id: isNew ? null : replaced };
       }),
 
-    clusterStatus: async (spec): Promise<StatusResponse> => {
+    clusterStatus: async (spec): Promise<StatusResult> => {
       const sync = observer.synced();
       if (!sync.ok) throw new ManagementClusterUnavailable(`status not known yet: ${sync.reason}`);
       const ref = refOf(spec);
       const first = observer.status(spec, ref, now(), false);
       if (!(spec.cluster.status === 'DELETE_IN_PROGRESS' && first.clusterAbsent)) return first.response;
-      // The cache says the Cluster is gone; only a fresh read may say DELETE_COMPLETE.
-      if (!(await observer.confirmClusterAbsent(ref))) return first.response;
+      // The cache says the Cluster is gone; only fresh reads of everything the release had may say DELETE_COMPLETE.
+      const verdict = judgeDeletion(await remnants.find(ref));
+      if (!verdict.gone) {
+        await remnants.remove(verdict.orphans);
+        return { ...first.response, cluster: { ...first.response.cluster, status_reason: verdict.reason } };
+      }
       const confirmed = observer.status(spec, ref, now(), true);
       if (confirmed.response.cluster.status !== 'DELETE_COMPLETE') return confirmed.response;
       const appCredId = await secrets.readApplicationCredentialId(ref);
@@ -199,10 +216,10 @@ export function createDriver(deps: DriverDeps): Driver {
       return { ...confirmed.response, application_credential_id: appCredId };
     },
 
-    clusterHealth: async (uuid): Promise<HealthResponse> => {
+    clusterHealth: async (uuid, nodegroups): Promise<HealthReport> => {
       const sync = observer.synced();
       if (!sync.ok) throw new ManagementClusterUnavailable(`health not known yet: ${sync.reason}`);
-      return observer.health(locate(index, uuid));
+      return observer.health(locate(index, uuid), nodegroups);
     },
 
     listClusters: async (): Promise<ClusterSummary[]> => index.all().map((loc) => summary(observer, loc)),

@@ -2,9 +2,11 @@
  * What the driver needs from the rest of the service, as narrow interfaces.
  * The real implementations are wired in `engine.ts`; unit tests pass fakes.
  */
-import type { HealthResponse, StatusResponse } from '../api/schemas.js';
 import type { Certificates, Credentials, Spec } from '../magnum/spec.js';
 import type { ClusterIdentity } from '../kube/labels.js';
+import type { StatusAnswer } from '../status/cluster.js';
+import type { ReleaseRemains, RemainingObject } from '../status/deletion.js';
+import type { HealthReport } from '../status/health.js';
 
 export interface ReleaseRef {
   release: string;
@@ -27,6 +29,15 @@ export interface Planner {
 export interface Releases {
   apply(plan: ReleasePlan): Promise<{ revision: number | null }>;
   remove(ref: ReleaseRef): Promise<{ existed: boolean }>;
+  /** Whether helm still records the release (any revision). */
+  present(ref: ReleaseRef): Promise<boolean>;
+}
+
+/** What a deleted release left behind, read fresh (never the cache), and deletion of its orphans. */
+export interface Remnants {
+  /** Throws when the management cluster or helm cannot answer: a delete never completes on an error. */
+  find(ref: ReleaseRef): Promise<ReleaseRemains>;
+  remove(objects: readonly RemainingObject[]): Promise<void>;
 }
 
 /** A release's lease while one operation holds it. */
@@ -81,7 +92,7 @@ export interface ClusterIndex {
 
 /** What the status engine reports for one cluster, before DELETE_COMPLETE is confirmed. */
 export interface ObservedStatus {
-  response: StatusResponse;
+  response: StatusAnswer;
   /** The cache holds no Cluster object: a delete may be complete, pending a fresh read. */
   clusterAbsent: boolean;
   /** This answer fails a create or update on its deadline (for metrics). */
@@ -93,10 +104,9 @@ export interface Observer {
   /** Whether every watch has listed; answers from an unsynced cache are refused. */
   synced(): { ok: boolean; reason: string };
   status(spec: Spec, ref: ReleaseRef, now: Date, absenceConfirmed: boolean): ObservedStatus;
-  /** A fresh GET of the Cluster: true only on 404. Throws when the API cannot answer. */
-  confirmClusterAbsent(ref: ReleaseRef): Promise<boolean>;
-  health(ref: ReleaseRef): HealthResponse;
+  /** `nodegroups`: Magnum's worker groups by name, each expected to have its MachineDeployment. */
+  health(ref: ReleaseRef, nodegroups?: readonly string[]): HealthReport;
   state(ref: ReleaseRef): { state: string; reason: string | null };
-  /** The control plane's Kubernetes version as Cluster API reports it, if known. */
+  /** The control plane's Kubernetes version, the higher of what Cluster API reports and what it was last asked for, if known. */
   controlPlaneVersion(ref: ReleaseRef): string | null;
 }

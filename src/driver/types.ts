@@ -6,15 +6,18 @@
 import type {
   Accepted,
   ClusterSummary,
-  HealthResponse,
   NodeGroupCreateRequest,
   RenderResponse,
   ResizeRequest,
   RotationAccepted,
-  StatusResponse,
   UpgradeRequest,
 } from '../api/schemas.js';
 import type { Spec } from '../magnum/spec.js';
+import type { StatusAnswer } from '../status/cluster.js';
+import type { HealthReport } from '../status/health.js';
+
+/** A status answer, with the application credential to delete once the delete is complete. */
+export type StatusResult = StatusAnswer & { application_credential_id?: string | null };
 
 export interface Driver {
   createCluster(spec: Spec): Promise<Accepted>;
@@ -26,8 +29,9 @@ export interface Driver {
   updateNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
   deleteNodeGroup(spec: Spec, nodegroup: string): Promise<Accepted>;
   rotateCredential(spec: Spec): Promise<RotationAccepted>;
-  clusterStatus(spec: Spec): Promise<StatusResponse>;
-  clusterHealth(uuid: string): Promise<HealthResponse>;
+  clusterStatus(spec: Spec): Promise<StatusResult>;
+  /** `nodegroups`: Magnum's worker groups, so a missing MachineDeployment is named; without them every cached one is judged. */
+  clusterHealth(uuid: string, nodegroups?: readonly string[]): Promise<HealthReport>;
   listClusters(): Promise<ClusterSummary[]>;
   getCluster(uuid: string): Promise<ClusterSummary>;
   kubeconfig(uuid: string): Promise<string>;

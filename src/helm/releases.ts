@@ -49,6 +49,7 @@ export function createReleaseManager(helm: Helm, concurrency: number, opts: Rele
     // helm uninstalls a pending release as it is (helm 3 and 4): rolling it back
     // first would re-apply an old spec to the infrastructure about to go.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
+    present: async (ref: ReleaseRef) => (await helm.history(ref)).length > 0,
   };
   return manager;
 }

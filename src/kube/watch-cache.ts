@@ -22,6 +22,7 @@
 import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
+import type { KindState as ObservedKind } from '../status/observed.js';
 import { ClusterObjectIndex } from './cache-index.js';
 import { describeError as describe, isNotFound, managementError } from './errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './watch-backoff.js';
@@ -55,6 +56,8 @@ export interface SyncState {
 export interface ClusterObjectSource {
   objectsFor(namespace: string, release: string): ClusterObjects;
   synced(): SyncState;
+  /** Each kind's state, so a missing or forbidden kind degrades only the parts that need it. */
+  kindStates?(): ObservedKind[];
 }
 
 export class WatchCache implements ClusterObjectSource {
@@ -282,6 +285,13 @@ export class WatchCache implements ClusterObjectSource {
     const counts = {} as Record<KindName, number>;
     for (const k of this.kinds) counts[k.kind] = this.informerOf.get(k.kind)?.list().length ?? 0;
     return counts;
+  }
+
+  kindStates(): ObservedKind[] {
+    return this.kinds.map((k) => {
+      const s = this.states.get(k.kind);
+      return { kind: k.kind, listed: s?.listed ?? false, broken: s?.phase === 'broken', error: s?.error };
+    });
   }
 
   /** Releases the cache knows objects of, for the benchmark and operators. */

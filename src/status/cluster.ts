@@ -22,13 +22,13 @@
  * - An addon `Unknown` fails the cluster only after the grace period; Python
  *   fails at once.
  */
-import type { StatusResponse } from '../api/schemas.js';
 import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
 import { num, str, type ClusterObjects } from './objects.js';
-import { clusterWaiting, determineProgress, type Progress } from './progress.js';
-import { MAGNUM } from './vocabulary.js';
+import { clusterWaiting, determineProgress, type GroupOutcome, type Progress } from './progress.js';
+import { ADDON_KINDS, notObserved, type Unobserved } from './observed.js';
+import { HEALABLE_REASON_PREFIX, MAGNUM } from './vocabulary.js';
 
 export interface StatusOptions {
   addonUnknownGraceSeconds: number;
@@ -43,10 +43,36 @@ export interface StatusInput {
   /** A fresh read (not the cache) found no Cluster object. Only then may a delete complete. */
   absenceConfirmed: boolean;
   options: StatusOptions;
+  /** Kinds the cache cannot read now (missing or forbidden CRD, broken watch): the parts that need them are unknown. */
+  unobserved?: Unobserved;
+}
+
+/** A node group's new statuses, as the shim writes them onto Magnum's row. */
+export interface NodeGroupAnswer {
+  name: string;
+  status: ClusterStatus;
+  status_reason: string | null;
+  node_count?: number;
+  node_addresses?: string[];
+}
+
+/** What a status call tells Magnum; the HTTP route maps it onto its response schema. */
+export interface StatusAnswer {
+  cluster: {
+    status: ClusterStatus;
+    status_reason: string | null;
+    api_address: string | null;
+    coe_version: string | null;
+    master_addresses: string[];
+    node_addresses: string[];
+  };
+  nodegroups: NodeGroupAnswer[];
+  /** Non-default node groups whose resources are gone; the shim destroys their rows. */
+  deleted_nodegroups: string[];
 }
 
 export interface StatusOutput {
-  response: StatusResponse;
+  response: StatusAnswer;
   clusterAbsent: boolean;
   /** This answer fails a create or update because its deadline passed without progress. */
   timedOut: 'CREATE' | 'UPDATE' | null;
@@ -99,7 +125,7 @@ export function toMagnumStatus(
     case 'Absent':
     case 'Provisioning': {
       if (deadline && now.getTime() - deadline.started.getTime() > deadline.minutes * 60_000) {
-        return { status: failed, reason: `timed out after ${deadline.minutes} minutes without progress; last seen: ${progress.reason ?? 'the cluster was not ready'}` };
+        return { status: failed, reason: `${HEALABLE_REASON_PREFIX[0]}${deadline.minutes} minutes without progress; last seen: ${progress.reason ?? 'the cluster was not ready'}` };
       }
       return { status: inProgress, reason: progress.reason ?? previousReason };
     }
@@ -119,7 +145,7 @@ export function toMagnumStatus(
  * ready. A group being deleted keeps DELETE_IN_PROGRESS: it is removed
  * whenever its resources are gone.
  */
-function failPendingGroups(nodegroups: StatusResponse['nodegroups'], why: (lastSeen: string) => string): void {
+function failPendingGroups(nodegroups: NodeGroupAnswer[], why: (lastSeen: string) => string): void {
   for (const g of nodegroups) {
     const op = opOf(g.status);
     if ((op === 'CREATE' || op === 'UPDATE') && g.status === `${op}_IN_PROGRESS`) {
@@ -150,6 +176,35 @@ function endpointAddress(raw: unknown): string | null {
   return `https://${urlHost}:${port}`;
 }
 
+/** Kinds each part needs; the Cluster itself is needed by all (without it status does not answer at all). */
+const CONTROL_PLANE_KINDS = ['KubeadmControlPlane', 'Machine'];
+const WORKER_KINDS = ['MachineDeployment', 'Machine'];
+const CORE_KINDS = ['KubeadmControlPlane', 'MachineDeployment', 'Machine', 'OpenStackCluster'];
+
+/** A group whose kinds cannot be read: pending (never Absent, which would let Magnum destroy its row). */
+function unknownView(why: string | null): GroupView | null {
+  return why ? { state: 'Pending', reason: why, addresses: [] } : null;
+}
+
+/**
+ * Progress with the unreadable kinds taken into account: a core kind not
+ * observed holds the operation (never completes, never fails it); addon
+ * kinds not observed do not hold it, and the reason says addons are not
+ * observed.
+ */
+function withUnobserved(progress: Progress, unobserved: Unobserved): Progress {
+  const core = notObserved(unobserved, CORE_KINDS);
+  if (core && progress.state !== 'Failed') return { state: 'Provisioning', reason: `cannot see: ${core}` };
+  const addons = notObserved(unobserved, ADDON_KINDS);
+  if (addons && progress.state === 'Ready') return { state: 'Ready', reason: [progress.reason, `addons are not observed: ${addons}`].filter(Boolean).join('; ') };
+  return progress;
+}
+
+/** A failure of our own making (our deadline, an unknown outcome), which Cluster API may still turn into success. */
+function healable(reason: string | null): boolean {
+  return reason !== null && HEALABLE_REASON_PREFIX.some((p) => reason.startsWith(p));
+}
+
 function startedAt(spec: Spec): Date | null {
   const raw = spec.cluster.updated_at ?? spec.cluster.created_at;
   if (!raw) return null;
@@ -162,11 +217,16 @@ export function computeStatus(input: StatusInput): StatusOutput {
   const cluster = spec.cluster;
   const capi = objects.cluster;
 
-  const cp = controlPlaneView(objects);
+  const unobserved = input.unobserved ?? new Map<string, string>();
+  const cp = unknownView(notObserved(unobserved, CONTROL_PLANE_KINDS)) ?? controlPlaneView(objects);
+  const workersUnknown = notObserved(unobserved, WORKER_KINDS);
   const views = new Map<NodeGroup, GroupView>();
-  for (const g of spec.nodegroups) views.set(g, g.role === 'master' ? cp : workerView(objects, release, g));
+  for (const g of spec.nodegroups) {
+    views.set(g, g.role === 'master' ? cp : unknownView(workersUnknown && `node group ${g.name}: ${workersUnknown}`) ?? workerView(objects, release, g));
+  }
 
-  const nodegroups: StatusResponse['nodegroups'] = [];
+  const nodegroups: NodeGroupAnswer[] = [];
+  const outcomes: GroupOutcome[] = [];
   const deleted: string[] = [];
   for (const [g, view] of views) {
     const next = nextGroupStatus(g.status, view, capi !== undefined);
@@ -175,7 +235,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
       if (!g.is_default) deleted.push(g.name);
       continue;
     }
-    const entry: StatusResponse['nodegroups'][number] = {
+    const entry: NodeGroupAnswer = {
       name: g.name,
       status: next ?? g.status ?? 'CREATE_IN_PROGRESS',
       status_reason: view.reason,
@@ -183,6 +243,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
     };
     if (view.desired !== undefined) entry.node_count = view.desired;
     nodegroups.push(entry);
+    outcomes.push({ status: entry.status, status_reason: entry.status_reason, state: view.state });
   }
 
   const apiAddress = endpointAddress(capi?.spec?.controlPlaneEndpoint) ?? cluster.api_address ?? null;
@@ -203,19 +264,20 @@ export function computeStatus(input: StatusInput): StatusOutput {
     }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
     const started = startedAt(spec);
-    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started));
-    const deadline = started ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
+    const progress = withUnobserved(determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, started)), unobserved);
+    // What cannot be read is no evidence of failure: no deadline runs out on it.
+    const deadline = started && !notObserved(unobserved, CORE_KINDS) ? { started, minutes: cluster.create_timeout || options.defaultCreateTimeoutMinutes } : null;
     ({ status, reason } = toMagnumStatus(op, progress, deadline, now, reason));
     if (status === `${op}_FAILED`) {
       failPendingGroups(nodegroups, pendingGroupReason(progress, deadline?.minutes));
       // Only a progress still going fails on the deadline; Failed failed on its own.
       if (progress.state !== 'Failed') timedOut = op;
     }
-  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED`) {
-    const progress = determineProgress(objects, nodegroups, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec)));
+  } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_FAILED` && healable(reason)) {
+    const progress = withUnobserved(determineProgress(objects, outcomes, addonProblem(objects.addons, now, options.addonUnknownGraceSeconds, startedAt(spec))), unobserved);
     if (progress.state === 'Ready') {
       status = `${op}_COMPLETE`;
-      reason = progress.reason;
+      reason = `recovered: everything is ready now, after the operation was failed (${reason})${progress.reason ? `; ${progress.reason}` : ''}`;
     }
   }
 

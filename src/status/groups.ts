@@ -6,7 +6,7 @@
 import { derivedName, sanitise } from '../magnum/names.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import { COND, LABEL, MD_PHASE, type GroupState } from './vocabulary.js';
-import { instanceProblem, isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, unobservedGeneration, type CapiObject, type ClusterObjects } from './objects.js';
+import { autoscaleBounds, instanceProblem, isTrue, machineAddresses, machineFailure, num, replicas, str, unmet, unobservedGeneration, type CapiObject, type ClusterObjects } from './objects.js';
 
 export interface GroupView {
   state: GroupState;
@@ -48,24 +48,56 @@ export function controlPlaneView(objects: ClusterObjects): GroupView {
 }
 
 /**
+ * What a worker group's MachineDeployment aims for: a fixed count from
+ * spec.replicas, or, for an autoscaled group (the chart leaves spec.replicas
+ * out and writes the autoscaler's bounds as annotations), whatever count the
+ * autoscaler has set, as status.replicas reports it, within min..max.
+ */
+type Target = { kind: 'fixed'; desired: number | undefined } | { kind: 'autoscaled'; current: number | undefined; min: number; max: number };
+
+function targetOf(md: CapiObject): Target {
+  const desired = num(md.spec?.replicas);
+  const bounds = autoscaleBounds(md);
+  if (desired === undefined && bounds) return { kind: 'autoscaled', current: replicas(md).current, ...bounds };
+  return { kind: 'fixed', desired };
+}
+
+/** The node count Magnum should show: the fixed count, or the autoscaler's current one. */
+function nodeCount(target: Target): number | undefined {
+  return target.kind === 'fixed' ? target.desired : target.current;
+}
+
+/**
  * Whether a MachineDeployment's status has settled on its spec. Phase
  * Running alone is no proof: CAPI 1.10 sets it whenever spec.replicas ==
  * readyReplicas (also mid-rollout, and before the controller has seen a new
  * spec), CAPI 1.11+ as soon as the Machines exist, ready or not. Settled is
  * the KubeadmControlPlane rule: the status describes the current spec, and
  * the replica counts it reports (replicas, updated/upToDate, ready) all equal
- * spec.replicas. A count the status leaves out says nothing.
+ * spec.replicas. A count the status leaves out says nothing. An autoscaled
+ * group has settled when its count is within its bounds and every machine of
+ * it is up to date and ready.
  */
-function settled(md: CapiObject, desired: number | undefined): boolean {
+function settled(md: CapiObject, target: Target): boolean {
   if (unobservedGeneration(md) !== undefined) return false;
-  if (desired === undefined) return true;
   const r = replicas(md);
-  return [r.current, r.updated, r.ready].every((n) => n === undefined || n === desired);
+  if (target.kind === 'autoscaled') {
+    const n = target.current;
+    return n !== undefined && n >= target.min && n <= target.max && r.ready === n && (r.updated === undefined || r.updated === n);
+  }
+  if (target.desired === undefined) return true;
+  return [r.current, r.updated, r.ready].every((n) => n === undefined || n === target.desired);
 }
 
-/** `R/D machines ready`, with the up-to-date and total counts when they differ from the desired count. */
-function workerCounts(md: CapiObject, desired: number | undefined): string {
+/** `R/D machines ready` (`R/min..max` when autoscaled), with the up-to-date and total counts when they differ from the desired count. */
+function workerCounts(md: CapiObject, target: Target): string {
   const r = replicas(md);
+  if (target.kind === 'autoscaled') {
+    const parts = [`${r.ready ?? 0}/${target.min}..${target.max} machines ready`];
+    if (r.current !== undefined) parts.push(`${r.current} machines`);
+    return parts.join(', ');
+  }
+  const { desired } = target;
   const want = desired ?? '?';
   const parts = [`${r.ready ?? 0}/${want} machines ready`];
   if (r.updated !== undefined && r.updated !== desired) parts.push(`${r.updated}/${want} up to date`);
@@ -83,13 +115,14 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
     if (machines.length > 0) return { state: 'Pending', reason: `node group ${group.name}: MachineDeployment ${name} gone, ${machines.length} machines remain`, addresses };
     return { state: 'Absent', reason: `node group ${group.name}: MachineDeployment ${name} not found`, addresses };
   }
-  const desired = num(md.spec?.replicas);
+  const target = targetOf(md);
+  const desired = nodeCount(target);
   const counts = desired !== undefined ? { desired } : {};
   const phase = str(md.status?.phase);
   const failure = machines.map(machineFailure).find(Boolean) ?? instanceProblem(objects, machines);
   // As magnum-capi-helm, Running decides, once the counts agree with it. A
   // leftover failed Machine (remediation will replace it) does not hold the group.
-  if (phase === MD_PHASE.Running && settled(md, desired)) return { state: 'Ready', reason: null, ...counts, addresses };
+  if (phase === MD_PHASE.Running && settled(md, target)) return { state: 'Ready', reason: null, ...counts, addresses };
   if (phase === MD_PHASE.Failed) {
     return { state: 'Failed', reason: `node group ${group.name}: ${failure ?? (unmet(md, [COND.Ready]).join(', ') || 'MachineDeployment failed')}`, ...counts, addresses };
   }
@@ -97,5 +130,5 @@ export function workerView(objects: ClusterObjects, release: string, group: Node
   const behind = unobservedGeneration(md);
   const waiting = behind !== undefined ? `MachineDeployment has not yet observed generation ${behind}` : null;
   const detail = failure ?? waiting ?? (isTrue(md, COND.Ready) ? `phase ${phase ?? 'unknown'}` : unmet(md, [COND.Ready]).join(', '));
-  return { state: 'Pending', reason: `node group ${group.name}: ${workerCounts(md, desired)}; ${detail}`, ...counts, addresses };
+  return { state: 'Pending', reason: `node group ${group.name}: ${workerCounts(md, target)}; ${detail}`, ...counts, addresses };
 }

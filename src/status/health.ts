@@ -7,12 +7,22 @@
  * leaves out. v1beta2 objects are read through `healthConditions`, so their
  * normally-False conditions (Deleting, Paused, ...) do not count as unhealthy.
  */
-import type { HealthResponse } from '../api/schemas.js';
 import { healthConditions, isTrue, str, unmet, type CapiObject, type ClusterObjects } from './objects.js';
-import { COND, HEALTH_READY, LABEL } from './vocabulary.js';
+import { notObserved, type Unobserved } from './observed.js';
+import { COND, HEALTH_READY, LABEL, NOT_REPORTED } from './vocabulary.js';
 
+/** How a part whose kinds cannot be read begins. */
+const UNKNOWN_PART = 'Unknown: ';
+
+/**
+ * Conditions that are not True; an object whose controller has reported no
+ * condition at all (a fresh create) says nothing about its health, so that
+ * counts as waiting too, never as Ready.
+ */
 function notTrue(obj: CapiObject): string[] {
-  return healthConditions(obj)
+  const conditions = healthConditions(obj);
+  if (conditions.length === 0) return [`conditions (${NOT_REPORTED})`];
+  return conditions
     .filter((c) => c.status !== 'True')
     .map((c) => {
       const detail = [c.reason, c.message].filter(Boolean).join(': ');
@@ -71,13 +81,28 @@ export interface WorkerGroupRef {
   machineDeployment: string;
 }
 
-export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[]): HealthResponse {
-  const reason = {
-    cluster: clusterPart(objects),
-    infrastructure: infrastructurePart(objects),
-    controlplane: controlPlanePart(objects),
-    nodegroup: nodeGroupPart(objects, groups),
+/** What `poll_health_status` gets; the HTTP route maps it onto its response schema. */
+export interface HealthReport {
+  health_status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  health_status_reason: Record<string, string>;
+}
+
+/**
+ * `unobserved`: kinds the cache cannot read now; a part that needs one is
+ * Unknown (and so the whole), never judged from an empty cache.
+ */
+export function computeHealth(objects: ClusterObjects, groups?: readonly WorkerGroupRef[], unobserved?: Unobserved): HealthReport {
+  const unknown = (kinds: string[]) => {
+    const why = notObserved(unobserved, kinds);
+    return why ? `${UNKNOWN_PART}${why}` : null;
   };
-  const healthy = Object.values(reason).every((r) => r === HEALTH_READY);
-  return { health_status: healthy ? 'HEALTHY' : 'UNHEALTHY', health_status_reason: reason };
+  const reason = {
+    cluster: unknown(['Cluster']) ?? clusterPart(objects),
+    infrastructure: unknown(['OpenStackCluster']) ?? infrastructurePart(objects),
+    controlplane: unknown(['KubeadmControlPlane']) ?? controlPlanePart(objects),
+    nodegroup: unknown(['MachineDeployment']) ?? nodeGroupPart(objects, groups),
+  };
+  const parts = Object.values(reason);
+  const status = parts.some((r) => r.startsWith(UNKNOWN_PART)) ? 'UNKNOWN' : parts.every((r) => r === HEALTH_READY) ? 'HEALTHY' : 'UNHEALTHY';
+  return { health_status: status, health_status_reason: reason };
 }

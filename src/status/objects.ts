@@ -3,7 +3,7 @@
  * cache holds whatever the API server serves), and readers that treat
  * v1beta1 and v1beta2 alike.
  */
-import { COND_CAPO, V1BETA2_EQUIVALENT, V1BETA2_NEGATIVE } from './vocabulary.js';
+import { ANNOTATION, COND_CAPO, V1BETA2_EQUIVALENT, V1BETA2_NEGATIVE } from './vocabulary.js';
 
 export interface Condition {
   type: string;
@@ -120,6 +120,20 @@ export function replicas(obj: CapiObject | undefined) {
     updated: num(s.updatedReplicas) ?? num(s.upToDateReplicas) ?? num(s.deprecated?.v1beta1?.updatedReplicas),
     ready: num(s.deprecated?.v1beta1?.readyReplicas) ?? num(s.readyReplicas),
   };
+}
+
+/**
+ * The cluster autoscaler's bounds on a MachineDeployment, from the
+ * annotations the chart writes for an autoscaled group (which then has no
+ * spec.replicas: the autoscaler owns the count); undefined when the group is
+ * not autoscaled or either bound is unreadable.
+ */
+export function autoscaleBounds(obj: CapiObject | undefined): { min: number; max: number } | undefined {
+  const a = obj?.metadata?.annotations ?? {};
+  const read = (raw: string | undefined) => (raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined);
+  const min = read(a[ANNOTATION.autoscalerMin]);
+  const max = read(a[ANNOTATION.autoscalerMax]);
+  return min !== undefined && max !== undefined ? { min, max } : undefined;
 }
 
 /**

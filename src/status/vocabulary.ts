@@ -97,6 +97,28 @@ export const LABEL = {
   controlPlane: 'cluster.x-k8s.io/control-plane',
 } as const;
 
+/** Annotations the chart writes on an autoscaled group's MachineDeployment, read by the cluster autoscaler. */
+export const ANNOTATION = {
+  /** The fewest machines the autoscaler may leave. */
+  autoscalerMin: 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size',
+  /** The most machines the autoscaler may add. */
+  autoscalerMax: 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size',
+} as const;
+
+/**
+ * How the reasons of failures of our own making begin: the sidecar's
+ * create/update deadline, and an outcome the shim could not learn (a
+ * timeout, a connection lost after sending). Cluster API may finish what
+ * they gave up on, so a cluster failed for one of them returns to
+ * _COMPLETE once everything is ready; a failure Cluster API, CAPO, an addon
+ * or helm reported stays until an operator acts. The shim writes the
+ * second prefix itself (shim/magnum_capi_sidecar/driver.py).
+ */
+export const HEALABLE_REASON_PREFIX = ['timed out after ', 'outcome unknown: '] as const;
+
+/** What health and status say about an object whose controller has written no conditions yet. */
+export const NOT_REPORTED = 'not reported yet';
+
 /** Addon phases of the addon provider's HelmRelease and Manifests. */
 export const ADDON_PHASE = {
   /** Installed and up to date. */

@@ -28,8 +28,8 @@ export function recordingDriver(): RecordingDriver {
       calls.push({ method: 'clusterStatus', args });
       return { cluster: { status: 'CREATE_IN_PROGRESS', status_reason: null }, nodegroups: [], deleted_nodegroups: [] };
     },
-    clusterHealth: async (uuid: string) => {
-      calls.push({ method: 'clusterHealth', args: [uuid] });
+    clusterHealth: async (uuid: string, nodegroups?: readonly string[]) => {
+      calls.push({ method: 'clusterHealth', args: nodegroups ? [uuid, nodegroups] : [uuid] });
       return { health_status: 'UNKNOWN', health_status_reason: {} };
     },
     listClusters: async () => {

@@ -10,6 +10,9 @@ import os
 import subprocess
 import time
 import unittest
+from unittest import mock
+
+import requests
 
 from magnum.common import exception
 from magnum.conductor.handlers import cluster_conductor
@@ -194,3 +197,120 @@ class ConductorFlowTest(base.ShimTestCase):
 
         self.handler.cluster_delete(self.context, cluster.uuid)
         self.sync_until(cluster.uuid, lambda c: c is None)
+
+def _health_job_polls_failed():
+    """Whether this Magnum's periodic health job lists CREATE_FAILED clusters
+    (Magnum 23 does; Magnum 20 polls only complete and updating ones)."""
+    import inspect
+    return "CREATE_FAILED" in inspect.getsource(periodic.MagnumPeriodicTasks.sync_cluster_health_status)
+
+
+def _lost_answer(method, path_suffix):
+    """A Session.request that sends the matching call for real, then loses the
+    answer as a read timeout would: the sidecar did the work, the shim cannot know."""
+    real = requests.Session.request
+
+    def request(session, m, url, *args, **kwargs):
+        response = real(session, m, url, *args, **kwargs)
+        if m == method and url.endswith(path_suffix):
+            raise requests.ReadTimeout("read timed out (the test lost the answer)")
+        return response
+    return request
+
+
+@unittest.skipUnless(all(os.environ.get(k) for k in ENV), "needs a running sidecar: see run-tests.sh")
+class StatusYouCanTrustTest(ConductorFlowTest):
+    """Issue 14: no UPDATE_COMPLETE before scaling, an unknown outcome left in
+    progress, and a deadline-failed cluster healed by the health poll."""
+
+    # The helpers are inherited; the whole lifecycle runs once, in the parent class.
+    test_create_resize_delete = None
+
+    def created(self, name):
+        template = self.make_template()
+        cluster = self.new_cluster(template, name=name)
+        self.handler.cluster_create(self.context, cluster, 1, 2, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        return cluster, cluster.stack_id
+
+    def health_poll(self, cluster_uuid):
+        """One run of Magnum's periodic health job for the cluster, as it saves it."""
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster_uuid)
+        try:
+            periodic.ClusterHealthUpdateJob(self.context, cluster).update_health_status()
+        except loopingcall.LoopingCallDone:
+            pass
+        return objects.Cluster.get_by_uuid(self.context, cluster_uuid)
+
+    def test_update_of_node_count_waits_for_the_machine_deployment(self):
+        cluster, release = self.created("trust-scale")
+        self.play_ready(release, 2)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
+
+        # update_cluster with a new node_count: Magnum leaves the node groups COMPLETE.
+        self.handler.cluster_update(self.context, cluster, 3, cluster.health_status, cluster.health_status_reason)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("UPDATE_IN_PROGRESS", cluster.status)
+        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+        md = self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")
+        self.assertEqual(3, md["spec"]["replicas"])
+        # Until the watch cache has the new spec, wait for the node count to reach Magnum.
+        cluster = self.sync_until(cluster.uuid, lambda c: c.default_ng_worker.node_count == 3)
+        for _ in range(3):
+            cluster = self.sync(cluster.uuid)
+            self.assertEqual("UPDATE_IN_PROGRESS", cluster.status, cluster.status_reason)
+        self.assertIn("node group default-worker", cluster.status_reason)
+
+        self.set_status("machinedeployments.cluster.x-k8s.io", release + "-default-worker", {
+            "phase": "Running", "replicas": 3, "readyReplicas": 3, "updatedReplicas": 3,
+            "observedGeneration": md["metadata"]["generation"], "conditions": ok("Ready")})
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "UPDATE_COMPLETE")
+        self.assertEqual(3, cluster.default_ng_worker.node_count)
+
+    def test_a_create_whose_answer_was_lost_stays_in_progress_and_completes(self):
+        template = self.make_template()
+        cluster = self.new_cluster(template, name="trust-lost")
+        with mock.patch.object(requests.Session, "request", _lost_answer("POST", "/v1/clusters")):
+            # No exception reaches the conductor: it would write CREATE_FAILED for an outcome nobody knows.
+            self.handler.cluster_create(self.context, cluster, 1, 2, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        self.assertEqual("CREATE_IN_PROGRESS", cluster.status)
+        self.assertTrue(cluster.status_reason.startswith("outcome unknown: create"), cluster.status_reason)
+        # The sidecar did create it, and the credential it may use was kept.
+        self.assertEqual(1, len(self.cloud.app_creds))
+        release = cluster.stack_id
+        self.get("clusters.cluster.x-k8s.io", release)
+
+        self.play_ready(release, 2)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
+        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+
+    def test_a_deadline_failed_cluster_is_healed_by_the_health_poll(self):
+        if not _health_job_polls_failed():
+            self.skipTest("this Magnum's health job polls no failed cluster (magnum/service/periodic.py "
+                          "sync_cluster_health_status): nothing periodic reaches a failed cluster here")
+        cluster, release = self.created("trust-heal")
+        # What the sidecar writes once create_timeout passes without progress.
+        cluster.status = "CREATE_FAILED"
+        cluster.status_reason = "timed out after 60 minutes without progress; last seen: waiting for infrastructure"
+        cluster.save()
+        # Magnum's status job no longer polls it; its health job does.
+        cluster = self.health_poll(cluster.uuid)
+        self.assertEqual("CREATE_FAILED", cluster.status)
+        self.assertEqual("UNHEALTHY", cluster.health_status)
+
+        self.play_ready(release, 2)
+        cluster = self.health_poll(cluster.uuid)
+        self.assertEqual("CREATE_COMPLETE", cluster.status)
+        self.assertTrue(cluster.status_reason.startswith("recovered: "), cluster.status_reason)
+        self.assertEqual("HEALTHY", cluster.health_status)
+        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+
+    def test_a_failure_helm_reported_is_not_healed(self):
+        cluster, release = self.created("trust-stays")
+        self.play_ready(release, 2)
+        cluster.status = "CREATE_FAILED"
+        cluster.status_reason = "magnum-capi-sidecar: helm failed: UPGRADE FAILED: the server rejected it"
+        cluster.save()
+        cluster = self.health_poll(cluster.uuid)
+        self.assertEqual(("CREATE_FAILED", "HEALTHY"), (cluster.status, cluster.health_status))

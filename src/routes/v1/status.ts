@@ -1,8 +1,23 @@
 /** Reads Magnum polls: update_cluster_status, the health monitor, and the kubeconfig. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ClusterParams, HealthResponse, KubeconfigResponse, StatusResponse } from '../../api/schemas.js';
+import { ClusterParams, HealthQuery, HealthResponse, KubeconfigResponse, StatusResponse } from '../../api/schemas.js';
 import { Spec } from '../../magnum/spec.js';
-import type { Driver } from '../../driver/types.js';
+import type { Driver, StatusResult } from '../../driver/types.js';
+import type { HealthReport } from '../../status/health.js';
+
+/** The status code's answer, field by field, onto the contract's response. */
+function toStatusResponse(a: StatusResult): StatusResponse {
+  return {
+    cluster: { ...a.cluster },
+    nodegroups: a.nodegroups.map((g) => ({ ...g })),
+    deleted_nodegroups: [...a.deleted_nodegroups],
+    ...(a.application_credential_id !== undefined ? { application_credential_id: a.application_credential_id } : {}),
+  };
+}
+
+function toHealthResponse(h: HealthReport): HealthResponse {
+  return { health_status: h.health_status, health_status_reason: { ...h.health_status_reason } };
+}
 import { assertSameCluster, mutatingErrors, readErrors, security } from './common.js';
 
 export const statusRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (app, { driver }) => {
@@ -18,7 +33,7 @@ export const statusRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (ap
     },
   }, async (request) => {
     assertSameCluster(request.params.uuid, request.body);
-    return driver.clusterStatus(request.body);
+    return toStatusResponse(await driver.clusterStatus(request.body));
   });
 
   app.get('/v1/clusters/:uuid/health', {
@@ -27,9 +42,10 @@ export const statusRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (ap
       tags: ['status'],
       security,
       params: ClusterParams,
+      querystring: HealthQuery,
       response: { 200: HealthResponse, ...readErrors },
     },
-  }, async (request) => driver.clusterHealth(request.params.uuid));
+  }, async (request) => toHealthResponse(await driver.clusterHealth(request.params.uuid, request.query.nodegroup)));
 
   app.get('/v1/clusters/:uuid/kubeconfig', {
     schema: {

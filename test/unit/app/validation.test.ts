@@ -106,4 +106,21 @@ describe('bad input on every mutating route', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('not_found');
   });
+
+  it.each<[string, string, unknown[]]>([
+    ['no node groups', '', [CLUSTER_UUID]],
+    ['one node group', '?nodegroup=default-worker', [CLUSTER_UUID, ['default-worker']]],
+    ['several, a name with a comma and a slash kept whole', '?nodegroup=a%2Cb&nodegroup=gpu%2Fx', [CLUSTER_UUID, ['a,b', 'gpu/x']]],
+  ])('health passes Magnum\'s worker groups on: %s', async (_name, query, args) => {
+    driver.calls.length = 0;
+    const res = await app.inject({ method: 'GET', url: `/v1/clusters/${CLUSTER_UUID}/health${query}`, headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(driver.calls).toEqual([{ method: 'clusterHealth', args }]);
+  });
+
+  it('health refuses an unknown query parameter, naming it', async () => {
+    const res = await app.inject({ method: 'GET', url: `/v1/clusters/${CLUSTER_UUID}/health?nodegroups=x`, headers: auth });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toMatch(/nodegroups/);
+  });
 });

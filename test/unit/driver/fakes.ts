@@ -1,8 +1,9 @@
 /** In-memory stand-ins for the driver's ports, recording the order of side effects. */
 import type { StatusResponse } from '../../../src/api/schemas.js';
-import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, SecretStore } from '../../../src/driver/ports.js';
+import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from '../../../src/driver/ports.js';
 import { ReleaseBusy } from '../../../src/errors.js';
 import { SerialByKey } from '../../../src/serial-by-key.js';
+import type { ReleaseRemains } from '../../../src/status/deletion.js';
 import type { Spec } from '../../../src/magnum/spec.js';
 import { namespaceFor } from '../../../src/magnum/names.js';
 
@@ -14,7 +15,8 @@ export function fakePorts() {
   const state = {
     synced: { ok: true, reason: '' },
     clusterAbsent: false,
-    confirmAbsent: (async () => true) as (ref: ReleaseRef) => Promise<boolean>,
+    /** What the fresh reads of a deleted release find: nothing by default. */
+    remains: (async () => ({ releasePresent: false, objects: [], unreadable: [] })) as (ref: ReleaseRef) => Promise<ReleaseRemains>,
     status: 'CREATE_IN_PROGRESS' as StatusResponse['cluster']['status'],
     version: null as string | null,
     gate: undefined as Promise<void> | undefined,
@@ -48,6 +50,9 @@ export function fakePorts() {
       events.push(`helm remove ${ref.release}`);
       return { existed: true };
     },
+    async present() {
+      return false;
+    },
   };
   const secrets: SecretStore = {
     async ensureNamespace(ns) {
@@ -74,15 +79,11 @@ export function fakePorts() {
       return {
         clusterAbsent: state.clusterAbsent,
         response: {
-          cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null },
+          cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null, api_address: null, coe_version: null, master_addresses: [], node_addresses: [] },
           nodegroups: [],
           deleted_nodegroups: [],
         },
       };
-    },
-    confirmClusterAbsent: (ref) => {
-      events.push(`confirm absent ${ref.release}`);
-      return state.confirmAbsent(ref);
     },
     health: () => ({ health_status: 'HEALTHY', health_status_reason: {} }),
     state: () => ({ state: 'Ready', reason: null }),
@@ -117,10 +118,19 @@ export function fakePorts() {
     }),
     holds: (ref) => heldNow.has(`${ref.namespace}/${ref.release}`),
   };
+  const remnants: Remnants = {
+    find: (ref) => {
+      events.push(`fresh reads ${ref.release}`);
+      return state.remains(ref);
+    },
+    async remove(objects) {
+      if (objects.length) events.push(`delete ${objects.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
+    },
+  };
   const locations: ClusterLocation[] = [];
   const index: ClusterIndex = {
     lookup: (uuid) => locations.find((l) => l.uuid === uuid),
     all: () => locations,
   };
-  return { events, planned, state, planner, releases, leases, leaseLog, secrets, observer, index, locations };
+  return { events, planned, state, planner, releases, leases, leaseLog, secrets, observer, index, remnants, locations };
 }

@@ -4,6 +4,7 @@ import { createDriver } from '../../../src/driver/operations.js';
 import { releaseNameFor, suffixForUuid } from '../../../src/driver/release-name.js';
 import { HelmFailed, MagnumRuleViolation } from '../../../src/errors.js';
 import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
+import type { ReleaseRemains } from '../../../src/status/deletion.js';
 import { CLUSTER_UUID, minimalSpec } from '../../support/spec.js';
 import { fakePorts } from './fakes.js';
 
@@ -188,6 +189,53 @@ describe('operations on an existing release', () => {
   });
 });
 
+describe('the Kubernetes version guard on every path that runs helm', () => {
+  const at = (kube: string, input: Partial<SpecInput> = {}) => {
+    const s = spec(input, { stack_id: RELEASE, status: 'UPDATE_IN_PROGRESS' });
+    s.resolved.image.kube_version = kube;
+    return s;
+  };
+  const withGpu = (s: Spec) => ({ ...s, nodegroups: [...s.nodegroups, { ...s.nodegroups[1]!, uuid: 'g', name: 'gpu', is_default: false }] });
+  const paths: [string, (d: ReturnType<typeof setup>['driver'], s: Spec) => Promise<unknown>][] = [
+    ['create', (d, s) => d.createCluster(s)],
+    ['update', (d, s) => d.updateCluster(s)],
+    ['resize', (d, s) => d.resizeCluster({ spec: s, node_count: 3, nodes_to_remove: [], nodegroup: 'default-worker' })],
+    ['node-group create', (d, s) => d.createNodeGroup({ spec: withGpu(s), nodegroup: 'gpu' })],
+    ['node-group update', (d, s) => d.updateNodeGroup(withGpu(s), 'gpu')],
+    ['node-group delete', (d, s) => d.deleteNodeGroup(withGpu(s), 'gpu')],
+    ['credential rotation', (d, s) => d.rotateCredential(s)],
+  ];
+
+  it.each(paths)('%s refuses a downgrade below the observed control plane, naming both versions, and changes nothing', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.32.1';
+    await expect(run(driver, at('v1.31.4'))).rejects.toMatchObject({ statusCode: 422, code: 'not_supported', message: expect.stringMatching(/v1\.32\.1 to v1\.31\.4/) });
+    expect(events).toEqual([]);
+  });
+
+  it.each(paths)('%s refuses a minor change, which only an upgrade makes', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.31.4';
+    await expect(run(driver, at('v1.32.1'))).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/only upgrade_cluster/) });
+    expect(events).toEqual([]);
+  });
+
+  it.each(paths)('%s runs helm on the same version', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.version = 'v1.31.4';
+    await run(driver, at('v1.31.4'));
+    expect(events).toContain(`helm applied ${RELEASE}`);
+  });
+
+  it('falls back to Magnum\'s coe_version when the cache has no control plane', async () => {
+    const { driver, events } = setup();
+    const s = at('v1.31.4');
+    s.cluster.coe_version = 'v1.32.1';
+    await expect(driver.updateCluster(s)).rejects.toMatchObject({ code: 'not_supported' });
+    expect(events).toEqual([]);
+  });
+});
+
 describe('delete and DELETE_COMPLETE', () => {
   const deleting = () => spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'DELETE_IN_PROGRESS' });
 
@@ -210,19 +258,30 @@ describe('delete and DELETE_COMPLETE', () => {
     expect(events).toEqual([]);
   });
 
-  it('stays DELETE_IN_PROGRESS when the fresh read still finds the Cluster', async () => {
+  const left = (kind: string, name: string, extra: { owned?: boolean; deleting?: boolean } = {}) => ({ kind, namespace: NS, name, owned: false, deleting: false, ...extra });
+
+  // Issue 14, defect 2: the chart keeps the KubeadmControlPlane and OpenStackCluster through helm's uninstall.
+  it.each<[string, Partial<ReleaseRemains>, RegExp, string[]]>([
+    ['the fresh reads still find the Cluster', { objects: [left('Cluster', RELEASE, { deleting: true })] }, /waiting for 1 objects of the release to go: Cluster .*\(being deleted\)/, []],
+    ['objects the chart keeps, left without an owner, are deleted', { objects: [left('KubeadmControlPlane', `${RELEASE}-control-plane`), left('OpenStackCluster', RELEASE)] }, /KubeadmControlPlane .*-control-plane, OpenStackCluster .*; deleting 2 left without an owner/, [`delete KubeadmControlPlane ${RELEASE}-control-plane, OpenStackCluster ${RELEASE}`]],
+    ['owned objects are left to their owner', { objects: [left('Machine', 'm1', { owned: true })] }, /Machine .*m1/, []],
+    ['helm still records the release', { releasePresent: true, objects: [left('OpenStackCluster', RELEASE)] }, /helm release is still recorded/, []],
+    ['a kind that cannot be listed (404) proves nothing', { unreadable: ['list manifests.addons.stackhpc.com/v1alpha1: HTTP 404'] }, /cannot confirm the cluster is gone: list manifests/, []],
+  ])('stays DELETE_IN_PROGRESS when %s, and keeps the secrets', async (_name, remains, reason, deletes) => {
     const { driver, events, state } = setup();
     state.clusterAbsent = true;
-    state.confirmAbsent = async () => false;
+    state.status = 'DELETE_IN_PROGRESS';
+    state.remains = async () => ({ releasePresent: false, objects: [], unreadable: [], ...remains });
     const res = await driver.clusterStatus(deleting());
-    expect(res.cluster.status).not.toBe('DELETE_COMPLETE');
-    expect(events).toEqual([`confirm absent ${RELEASE}`]);
+    expect(res.cluster.status).toBe('DELETE_IN_PROGRESS');
+    expect(res.cluster.status_reason).toMatch(reason);
+    expect(events).toEqual([`fresh reads ${RELEASE}`, ...deletes]);
   });
 
   it('never reports DELETE_COMPLETE when the fresh read fails, and keeps the secrets', async () => {
     const { driver, events, state } = setup();
     state.clusterAbsent = true;
-    state.confirmAbsent = async () => {
+    state.remains = async () => {
       throw new Error('connect ECONNREFUSED');
     };
     await expect(driver.clusterStatus(deleting())).rejects.toThrow('ECONNREFUSED');
@@ -235,6 +294,6 @@ describe('delete and DELETE_COMPLETE', () => {
     const res = await driver.clusterStatus(deleting());
     expect(res.cluster.status).toBe('DELETE_COMPLETE');
     expect(res.application_credential_id).toBe('ac-123');
-    expect(events).toEqual([`confirm absent ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
+    expect(events).toEqual([`fresh reads ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
   });
 });

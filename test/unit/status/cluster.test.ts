@@ -67,8 +67,13 @@ describe('cluster transitions', () => {
     ['update: an addon failed', spec('UPDATE_IN_PROGRESS'), readyObjects({ addons: [addon('csi-cinder', 'Failed', { failureMessage: 'values invalid' })] }), 'UPDATE_FAILED', /csi-cinder failed: values invalid/],
     ['create: an unrecognised phase is not a failure', spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [md('default-worker', 'Hibernating')] }), 'CREATE_IN_PROGRESS', /default-worker/],
     // Our deadline may call a slow create failed that Cluster API then finishes: the truth wins.
-    ['recovery: CREATE_FAILED turns ready', spec('CREATE_FAILED', {}, { status_reason: 'timed out' }), readyObjects(), 'CREATE_COMPLETE', null],
-    ['recovery: UPDATE_FAILED turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'timed out' }), readyObjects(), 'UPDATE_COMPLETE', null],
+    // Issue 14, defect 5: only failures of our own making heal; the reason says so.
+    ['recovery: a create failed by our deadline turns ready', spec('CREATE_FAILED', {}, { status_reason: 'timed out after 60 minutes without progress; last seen: x' }), readyObjects(), 'CREATE_COMPLETE', /^recovered: everything is ready now, after the operation was failed \(timed out after 60 minutes/],
+    ['recovery: an update failed by our deadline turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'timed out after 120 minutes without progress' }), readyObjects(), 'UPDATE_COMPLETE', /^recovered: /],
+    ['recovery: an update failed with an unknown outcome turns ready', spec('UPDATE_FAILED', {}, { status_reason: 'outcome unknown: the sidecar did not answer within 40 s' }), readyObjects(), 'UPDATE_COMPLETE', /^recovered: .*outcome unknown/],
+    ['no recovery from a failure helm reported', spec('UPDATE_FAILED', {}, { status_reason: 'magnum-capi-sidecar: helm failed: UPGRADE FAILED: x' }), readyObjects(), 'UPDATE_FAILED', /helm failed/],
+    ['no recovery from a failure an addon reported, even once it is Deployed', spec('CREATE_FAILED', {}, { status_reason: 'addon demo-cni failed: chart not found' }), readyObjects(), 'CREATE_FAILED', /addon demo-cni failed/],
+    ['no recovery from a failure with no reason', spec('CREATE_FAILED', {}, { status_reason: null }), readyObjects(), 'CREATE_FAILED', null],
     ['no recovery while something is still not ready', spec('CREATE_FAILED', {}, { status_reason: 'addon x failed' }), readyObjects({ addons: [addon('x', 'Failed')] }), 'CREATE_FAILED', /addon x failed/],
     ['a COMPLETE cluster is not failed by a later addon failure', spec('UPDATE_COMPLETE'), readyObjects({ addons: [addon('csi-cinder', 'Failed')] }), 'UPDATE_COMPLETE', null],
     ['update: complete', spec('UPDATE_IN_PROGRESS'), readyObjects(), 'UPDATE_COMPLETE', null],
@@ -176,6 +181,38 @@ describe('node groups', () => {
   it('node_count follows the MachineDeployment (the autoscaler\'s changes reach Magnum)', () => {
     const out = run(spec('CREATE_COMPLETE'), readyObjects({ machineDeployments: [md('default-worker', 'Running', 5)] }));
     expect(out.response.nodegroups.find((n) => n.name === 'default-worker')?.node_count).toBe(5);
+  });
+
+  // Issue 14, defect 3: update_cluster with a new node_count leaves Magnum's groups COMPLETE.
+  it.each<[string, ClusterObjects, ClusterStatus, RegExp | null]>([
+    ['the API server bumped the generation, the status is the old one', readyObjects({ machineDeployments: [observed(md('default-worker', 'Running', 3), 2, 1)] }), 'UPDATE_IN_PROGRESS', /node group default-worker: .*has not yet observed generation 2/],
+    ['the new spec is observed, two of three machines ready', readyObjects({ machineDeployments: [mdAs('default-worker', 3, { phase: 'ScalingUp', replicas: 3, readyReplicas: 2, updatedReplicas: 3, observedGeneration: 2 }, { generation: 2 })] }), 'UPDATE_IN_PROGRESS', /node group default-worker: 2\/3 machines ready/],
+    ['settled at three', readyObjects({ machineDeployments: [mdAs('default-worker', 3, { phase: 'Running', replicas: 3, readyReplicas: 3, updatedReplicas: 3, observedGeneration: 2 }, { generation: 2 })] }), 'UPDATE_COMPLETE', null],
+    ['the MachineDeployment is missing', readyObjects({ machineDeployments: [], machines: [] }), 'UPDATE_IN_PROGRESS', /MachineDeployment demo-abcdefghij23-default-worker not found/],
+  ])('an update with every Magnum group COMPLETE: %s', (_name, objects, expected, reason) => {
+    const out = run(spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'UPDATE_COMPLETE' } }), objects);
+    expect(out.response.cluster.status).toBe(expected);
+    if (reason) expect(out.response.cluster.status_reason).toMatch(reason);
+  });
+
+  // Issue 14, defect 7: an autoscaled group's MachineDeployment has no spec.replicas.
+  const autoscaled = (status: Record<string, unknown>) => {
+    const d = mdAs('default-worker', 0, { phase: 'Running', ...status });
+    delete d.spec!.replicas;
+    d.metadata!.annotations = { 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '1', 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '5' };
+    return d;
+  };
+  it.each<[string, Record<string, unknown>, ClusterStatus, number | undefined, RegExp | null]>([
+    ['within bounds, all ready', { replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 'CREATE_COMPLETE', 3, null],
+    ['within bounds, one not ready', { replicas: 3, readyReplicas: 2, updatedReplicas: 3 }, 'CREATE_IN_PROGRESS', 3, /node group default-worker: 2\/1\.\.5 machines ready, 3 machines/],
+    ['below the minimum', { replicas: 0, readyReplicas: 0 }, 'CREATE_IN_PROGRESS', 0, /0\/1\.\.5 machines ready/],
+    ['no count reported yet', {}, 'CREATE_IN_PROGRESS', undefined, /0\/1\.\.5 machines ready/],
+  ])('an autoscaled group: %s', (_name, status, expected, nodeCount, reason) => {
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [autoscaled(status)] }));
+    const worker = out.response.nodegroups.find((n) => n.name === 'default-worker');
+    expect(out.response.cluster.status).toBe(expected);
+    expect(worker?.node_count).toBe(nodeCount);
+    if (reason) expect(worker?.status_reason).toMatch(reason);
   });
 
   it('a new group completes once its MachineDeployment runs, and holds the cluster until then', () => {

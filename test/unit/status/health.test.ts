@@ -21,6 +21,12 @@ describe('health', () => {
     ['a condition with its reason and message', readyObjects({ controlPlane: kcp({ conditions: [cond('MachinesReady', 'False', { reason: 'Deleting', message: 'machine x draining' })] }) }), { controlplane: 'Waiting on MachinesReady (Deleting: machine x draining)' }],
     ['infrastructure not ready yet, with CAPO\'s condition', readyObjects({ openstackCluster: osc(false, { conditions: [cond('Ready', 'False', { reason: 'LoadBalancerNotReady', message: 'waiting for Octavia' })] }) }), { infrastructure: 'Infrastructure not ready. Ready (LoadBalancerNotReady: waiting for Octavia)' }],
     ['a v1beta2 Cluster not Available', readyObjects({ cluster: v1beta2(cluster([cond('Available', 'False', { message: 'control plane unavailable' }), cond('Deleting', 'False')])) }), { cluster: 'Waiting on Available (control plane unavailable)' }],
+    // Issue 14, defect 4: no conditions at all (a fresh create) is not Ready.
+    ['a Cluster with no conditions reported', readyObjects({ cluster: cluster([]) }), { cluster: 'Waiting on conditions (not reported yet)' }],
+    ['a Cluster with no status at all', readyObjects({ cluster: { ...cluster(), status: undefined } }), { cluster: 'Waiting on conditions (not reported yet)' }],
+    ['a control plane with no conditions reported', readyObjects({ controlPlane: kcp({ conditions: [] }) }), { controlplane: 'Waiting on conditions (not reported yet)' }],
+    ['a worker group with no conditions reported', readyObjects({ machineDeployments: [md('default-worker', 'Running', 2, [])] }), { nodegroup: 'default-worker waiting on conditions (not reported yet)' }],
+    ['a v1beta2 Cluster with only normally-False conditions', readyObjects({ cluster: v1beta2(cluster([cond('Deleting', 'False'), cond('Paused', 'False')])) }), { cluster: 'Waiting on conditions (not reported yet)' }],
   ])('is UNHEALTHY with %s, naming the cause', (_name, objects, reasons) => {
     const health = computeHealth(objects);
     expect(health.health_status).toBe('UNHEALTHY');

@@ -1,0 +1,181 @@
+/**
+ * Status you can trust (issue 14), against the real openstack-cluster chart
+ * on the local management cluster, the tests playing the Cluster API
+ * controllers: one case per numbered defect of the issue.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SpecInput } from '../../src/magnum/spec.js';
+import { skipNotice } from '../support/chart-repo.js';
+import { capiPlayer } from './harness/capi.js';
+import { kube } from './harness/kube.js';
+import { AUTH, realChart, startService } from './harness/service.js';
+import { clusterSpec, withStack } from './harness/specs.js';
+
+const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
+const repo = inject('chartRepo');
+if (!repo) console.warn(skipNotice('status-trust.test.ts'));
+
+type Answer = { cluster: { status: string; status_reason: string | null }; nodegroups: { name: string; status: string; status_reason: string | null; node_count?: number }[] };
+
+describe.skipIf(!repo)('status you can trust, on the real chart', () => {
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  let svc: Awaited<ReturnType<typeof startService>>;
+  beforeAll(async () => {
+    svc = await startService(kubeconfig, { config: { chart: realChart(repo) } });
+    await svc.waitReady();
+  }, 60_000);
+  afterAll(() => svc?.close());
+
+  const call = (method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: object) => svc.app.inject({ method, url, headers: AUTH, ...(payload ? { payload } : {}) });
+  const status = async (spec: SpecInput): Promise<Answer> => {
+    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, spec);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const create = async (spec: SpecInput & { cluster: { uuid: string } }) => {
+    const res = await call('POST', '/v1/clusters', spec);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().stack_id as string;
+  };
+  /** What CAPI and the addon provider report once a cluster is up; the real chart renders Manifests addons too. */
+  const allReady = async (stack: string, workers: Record<string, number>) => {
+    await capiPlayer(kubeconfig, NS, stack).allReady(workers);
+    const manifests = { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests', namespace: NS };
+    const listed = (await k.custom.listNamespacedCustomObject(manifests)) as { items: { metadata: { name: string }; spec: { clusterName?: string } }[] };
+    for (const m of listed.items.filter((i) => i.spec.clusterName === stack)) {
+      const current = (await k.custom.getNamespacedCustomObject({ ...manifests, name: m.metadata.name })) as Record<string, unknown>;
+      await k.custom.replaceNamespacedCustomObjectStatus({ ...manifests, name: m.metadata.name, body: { ...current, status: { phase: 'Deployed' } } });
+    }
+  };
+  const group = (a: Answer, name: string) => a.nodegroups.find((n) => n.name === name);
+  /** The spec as Magnum holds it: the cluster in `status`, every group in `groups`. */
+  const held = (s: SpecInput, stack: string, cluster: NonNullable<SpecInput['cluster']['status']>, groups: NonNullable<SpecInput['cluster']['status']>) => ({
+    ...withStack(s, stack, cluster),
+    nodegroups: (s.nodegroups ?? []).map((g) => ({ ...g, status: groups })),
+  });
+
+  it('1: a node-group create carrying the old template cannot roll an upgraded control plane back', async () => {
+    const spec = clusterSpec('downgrade');
+    const stack = await create(spec);
+    const play = capiPlayer(kubeconfig, NS, stack);
+    await play.controlPlaneReady(1, 'v1.31.4');
+    await expect.poll(async () => (await call('GET', `/v1/clusters/${spec.cluster.uuid}`)).statusCode).toBe(200);
+
+    const upgraded = held(spec, stack, 'UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS');
+    upgraded.resolved = { ...upgraded.resolved!, image: { ...upgraded.resolved!.image!, kube_version: 'v1.32.1' } };
+    const up = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: upgraded });
+    expect(up.statusCode, up.body).toBe(202);
+    expect((await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`))?.spec.version).toBe('v1.32.1');
+    // The watch cache has seen the upgraded spec (as it would have long before Magnum's next call).
+    await expect.poll(() => svc.engine.cache.objectsFor(NS, stack).controlPlane?.spec?.version).toBe('v1.32.1');
+
+    // Magnum sends the spec it holds: the old template's image, v1.31.4.
+    const old = held(spec, stack, 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE');
+    old.nodegroups = [...old.nodegroups!, { ...old.nodegroups![1]!, uuid: '7d0c1e7e-0000-4000-8000-00000000abcd', name: 'gpu', is_default: false, status: 'CREATE_IN_PROGRESS' }];
+    const refused = await call('POST', `/v1/clusters/${spec.cluster.uuid}/nodegroups`, { spec: old, nodegroup: 'gpu' });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: 'not_supported', message: expect.stringMatching(/v1\.32\.1 to v1\.31\.4/) });
+    expect((await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`))?.spec.version).toBe('v1.32.1');
+    expect(await k.get('MachineDeployment', NS, `${stack}-gpu`)).toBeNull();
+  });
+
+  it('2: DELETE_COMPLETE waits for the objects the chart keeps, deleting those left without an owner', async () => {
+    const spec = clusterSpec('kept');
+    const stack = await create(spec);
+    // CAPO's finalizer on the OpenStackCluster, which holds the network, router and load balancer.
+    const osc = await k.get('OpenStackCluster', NS, stack);
+    await k.custom.patchNamespacedCustomObject(
+      { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters', namespace: NS, name: stack, body: [{ op: 'add', path: '/metadata/finalizers', value: ['openstackcluster.infrastructure.cluster.x-k8s.io'] }] },
+    );
+    expect(osc?.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+
+    const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
+    expect((await call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, deleting)).statusCode).toBe(202);
+    expect(await k.get('Cluster', NS, stack)).toBeNull();
+    expect(await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`)).not.toBeNull();
+
+    // The cache has seen the Cluster go; what the chart kept is still there.
+    let answer: Answer | undefined;
+    await expect.poll(async () => (answer = await status(deleting)).cluster.status_reason ?? '').toMatch(/OpenStackCluster/);
+    expect(answer!.cluster.status).toBe('DELETE_IN_PROGRESS');
+    // Left without an owner (no CAPI controller adopted them), they are deleted so their controllers clean the cloud.
+    await expect.poll(async () => k.get('KubeadmControlPlane', NS, `${stack}-control-plane`)).toBeNull();
+    expect((await k.get('OpenStackCluster', NS, stack))?.metadata.deletionTimestamp).toBeTruthy();
+    const waiting = await status(deleting);
+    expect(waiting.cluster).toMatchObject({ status: 'DELETE_IN_PROGRESS', status_reason: expect.stringMatching(new RegExp(`OpenStackCluster ${NS}/${stack} \\(being deleted\\)`)) });
+
+    // CAPO is done: the finalizer goes, and only now is the cluster gone.
+    await k.custom.patchNamespacedCustomObject(
+      { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters', namespace: NS, name: stack, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
+    );
+    await expect.poll(async () => (await status(deleting)).cluster.status, { timeout: 10_000 }).toBe('DELETE_COMPLETE');
+  });
+
+  it('3: an update of node_count, Magnum\'s groups left COMPLETE, completes only once the MachineDeployment settles', async () => {
+    const spec = clusterSpec('scale');
+    const stack = await create(spec);
+    const play = capiPlayer(kubeconfig, NS, stack);
+    await allReady(stack, { 'default-worker': 2 });
+    await expect.poll(async () => (await status(withStack(spec, stack, 'CREATE_IN_PROGRESS'))).cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
+
+    const updating = held(spec, stack, 'UPDATE_IN_PROGRESS', 'CREATE_COMPLETE');
+    updating.nodegroups = updating.nodegroups!.map((g) => (g.name === 'default-worker' ? { ...g, node_count: 3 } : g));
+    const put = await call('PUT', `/v1/clusters/${spec.cluster.uuid}`, updating);
+    expect(put.statusCode, put.body).toBe(202);
+    await expect.poll(async () => group(await status(updating), 'default-worker')?.node_count).toBe(3);
+    const scaling = await status(updating);
+    expect(scaling.cluster.status).toBe('UPDATE_IN_PROGRESS');
+    expect(scaling.cluster.status_reason).toMatch(/node group default-worker: .*observed generation/);
+
+    await play.workersRunning('default-worker', 3);
+    await expect.poll(async () => (await status(updating)).cluster.status).toBe('UPDATE_COMPLETE');
+  });
+
+  it('4: health on a fresh create is not Ready about parts that reported nothing, and names a missing MachineDeployment', async () => {
+    const spec = clusterSpec('fresh');
+    await create(spec);
+    const health = async (query = '') => {
+      const res = await call('GET', `/v1/clusters/${spec.cluster.uuid}/health${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { health_status: string; health_status_reason: Record<string, string> };
+    };
+    await expect.poll(async () => (await call('GET', `/v1/clusters/${spec.cluster.uuid}/health`)).statusCode).toBe(200);
+    const fresh = await health();
+    expect(fresh.health_status).toBe('UNHEALTHY');
+    expect(fresh.health_status_reason).toMatchObject({ cluster: 'Waiting on conditions (not reported yet)', controlplane: 'Waiting on conditions (not reported yet)' });
+    const named = await health('?nodegroup=default-worker&nodegroup=gpu');
+    expect(named.health_status_reason.nodegroup).toMatch(/gpu resource not found\./);
+  });
+
+  it('5: a create failed by the sidecar\'s deadline heals once everything is ready; one helm failed stays failed', async () => {
+    const spec = clusterSpec('heal');
+    const stack = await create(spec);
+    await allReady(stack, { 'default-worker': 2 });
+    const failed = (reason: string) => {
+      const s = held(spec, stack, 'CREATE_FAILED', 'CREATE_FAILED');
+      s.cluster = { ...s.cluster, status_reason: reason };
+      return s;
+    };
+    await expect.poll(async () => (await status(failed('timed out after 60 minutes without progress; last seen: waiting on Ready'))).cluster, { timeout: 10_000 })
+      .toMatchObject({ status: 'CREATE_COMPLETE', status_reason: expect.stringMatching(/^recovered: /) });
+    const helmFailed = await status(failed('magnum-capi-sidecar: helm failed: UPGRADE FAILED: timed out waiting for the condition'));
+    expect(helmFailed.cluster).toMatchObject({ status: 'CREATE_FAILED', status_reason: expect.stringMatching(/helm failed/) });
+  });
+
+  it('7: an autoscaled group reports the autoscaler\'s count and reads n/min..max', async () => {
+    const spec = clusterSpec('autoscaled', (s) => {
+      s.cluster.labels = { ...s.cluster.labels, auto_scaling_enabled: 'true', min_node_count: '1', max_node_count: '4' };
+    });
+    const stack = await create(spec);
+    const md = await k.get('MachineDeployment', NS, `${stack}-default-worker`);
+    expect(md?.spec.replicas).toBeUndefined();
+    const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
+    await expect.poll(async () => group(await status(creating), 'default-worker')?.status_reason ?? '').toMatch(/^node group default-worker: 0\/1\.\.4 machines ready/);
+
+    await allReady(stack, {});
+    await k.setObservedStatus('MachineDeployment', NS, `${stack}-default-worker`, { phase: 'Running', replicas: 3, updatedReplicas: 3, readyReplicas: 3, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
+    await expect.poll(async () => (await status(creating)).cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
+    expect(group(await status(creating), 'default-worker')).toMatchObject({ status: 'CREATE_COMPLETE', node_count: 3 });
+  });
+});
