@@ -18,7 +18,7 @@ import { createHelmClient } from './helm/client.js';
 import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
-import { watchClusterIndex } from './kube/cluster-index.js';
+import { watchClusterIndex, type WatchedIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
 import { cacheObserver } from './kube/observer.js';
 import { applyClusterSecrets, deleteClusterSecrets, ensureNamespace, readApplicationCredentialId, readKubeconfig } from './kube/secrets.js';
@@ -36,6 +36,7 @@ export function resolveHelmBinary(configured: string, root = PROJECT_ROOT): stri
 export interface EngineParts extends Engine {
   driver: Driver;
   cache: WatchCache;
+  index: WatchedIndex;
   releases: ReleaseManager;
   chartCache: ChartCache;
 }
@@ -135,6 +136,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     checks,
     registry,
     cache,
+    index,
     releases,
     chartCache,
     close: async () => {
