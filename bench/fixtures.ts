@@ -63,7 +63,7 @@ export function specFor(i: number, status: ClusterStatus = 'CREATE_IN_PROGRESS')
 }
 
 const cond = (type: string, extra: Record<string, unknown> = {}) => ({ type, status: 'True', lastTransitionTime: T, ...extra });
-const v2 = (...types: string[]) => ({ v1beta2: { conditions: types.map((t) => cond(t, { reason: t === 'Deleting' || t === 'Paused' ? `Not${t}` : t, observedGeneration: 1, ...(t === 'Deleting' || t === 'Paused' ? { status: 'False' } : {}) })) } });
+const v2 = (...types: string[]) => ({ v1beta2: { conditions: types.map((t) => cond(t, { message: '', reason: t === 'Deleting' || t === 'Paused' ? `Not${t}` : t, observedGeneration: 1, ...(t === 'Deleting' || t === 'Paused' ? { status: 'False' } : {}) })) } });
 
 /** The statuses the controllers write once everything is up. */
 function statusOf(o: BenchObject, release: string): Record<string, unknown> | undefined {

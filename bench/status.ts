@@ -130,6 +130,7 @@ try {
         baseline_requests_per_call: baseline?.requests ?? null,
         baseline_p99_ms: baseline?.p99 ?? null,
       });
+      log(`  ${JSON.stringify(results.at(-1))}`);
     } finally {
       await source?.close();
     }

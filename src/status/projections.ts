@@ -26,7 +26,6 @@ export const LABEL_CAPI_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
 export interface ProjectedMeta extends ObjectMeta {
   name: string;
   namespace: string;
-  resourceVersion?: string;
 }
 
 type Deprecated = { conditions?: Condition[]; updatedReplicas?: number; readyReplicas?: number; failureReason?: string; failureMessage?: string };
@@ -68,20 +67,34 @@ export interface ProjectedAddon extends Projected {
   status: ProjectedStatus & { phase?: string; failureMessage?: string };
 }
 
-/** A bounded table of shared strings: past its size it starts afresh, which costs sharing, never correctness. */
-class Interner {
-  private table = new Map<string, string>();
+/**
+ * A bounded table of shared values by key: past its size it starts afresh,
+ * which costs sharing, never correctness. Shared objects are frozen: the
+ * status code only reads what the cache holds.
+ */
+class Interner<T> {
+  private table = new Map<string, T>();
   constructor(private readonly max = 200_000) {}
-  of(s: string): string {
-    const seen = this.table.get(s);
+  of(key: string, make: () => T): T {
+    const seen = this.table.get(key);
     if (seen !== undefined) return seen;
     if (this.table.size >= this.max) this.table = new Map();
-    this.table.set(s, s);
-    return s;
+    const value = make();
+    this.table.set(key, value);
+    return value;
   }
 }
 
-const shared = new Interner();
+const strings = new Interner<string>();
+const objects = new Interner<object>(200_000);
+const shared = { of: (s: string) => strings.of(s, () => s) };
+
+/** One frozen instance per distinct value: most conditions ("Ready", "True") and label sets repeat across thousands of objects. */
+function sharedObject<T extends object>(value: T): T {
+  return objects.of(JSON.stringify(value), () => Object.freeze(value)) as T;
+}
+
+const EMPTY: Record<string, never> = Object.freeze({});
 
 type Raw = Record<string, unknown> | undefined;
 
@@ -114,16 +127,15 @@ function conditions(raw: unknown, withTime: boolean): Condition[] | undefined {
     if (message) out.message = shared.of(message);
     const time = text(r.lastTransitionTime);
     if (withTime && time) out.lastTransitionTime = time;
-    return [out];
+    return [sharedObject(out)];
   });
 }
 
 function meta(raw: CapiObject, labels: readonly string[], extra: readonly ('generation' | 'deletionTimestamp' | 'creationTimestamp')[] = []): ProjectedMeta {
-  const m = (raw.metadata ?? {}) as ObjectMeta & { resourceVersion?: string };
+  const m = raw.metadata ?? {};
   const out: ProjectedMeta = { name: m.name ?? '', namespace: shared.of(m.namespace ?? '') };
-  if (m.resourceVersion) out.resourceVersion = m.resourceVersion;
   const kept = pick(record(m.labels), labels, true) as Record<string, string>;
-  if (Object.keys(kept).length) out.labels = kept;
+  if (Object.keys(kept).length) out.labels = sharedObject(kept);
   for (const f of extra) {
     const v = m[f];
     if (v !== undefined && v !== null) (out as unknown as Record<string, unknown>)[f] = v instanceof Date ? v.toISOString() : v;
@@ -131,20 +143,30 @@ function meta(raw: CapiObject, labels: readonly string[], extra: readonly ('gene
   return out;
 }
 
-/** The status fields read on every kind: conditions, and where v1beta2 keeps the v1beta1 ones. */
-function status(raw: CapiObject, fields: readonly string[], opts: { conditionTimes?: boolean } = {}): ProjectedStatus {
+/**
+ * The status fields read on every kind: conditions, and where v1beta2 keeps
+ * the v1beta1 ones. Shared when `share`: a ready control plane's status is
+ * the same in thousands of clusters (a Machine's, with its addresses, never).
+ */
+function status(raw: CapiObject, fields: readonly string[], opts: { conditionTimes?: boolean; share?: boolean } = {}): ProjectedStatus {
+  const out = statusFields(raw, fields, opts.conditionTimes ?? false);
+  return opts.share === false || out === EMPTY ? out : sharedObject(out);
+}
+
+function statusFields(raw: CapiObject, fields: readonly string[], conditionTimes: boolean): ProjectedStatus {
   const s = record(raw.status);
+  if (!s) return EMPTY;
   const out: ProjectedStatus = pick(s, fields, true);
-  const conds = conditions(s?.conditions, opts.conditionTimes ?? false);
+  const conds = conditions(s?.conditions, conditionTimes);
   if (conds) out.conditions = conds;
   const legacy = record(record(s?.deprecated)?.v1beta1);
   if (legacy) {
     const v1beta1: Deprecated = pick(legacy, ['updatedReplicas', 'readyReplicas', 'failureReason', 'failureMessage'], true);
-    const lc = conditions(legacy.conditions, opts.conditionTimes ?? false);
+    const lc = conditions(legacy.conditions, conditionTimes);
     if (lc) v1beta1.conditions = lc;
     out.deprecated = { v1beta1 };
   }
-  return out;
+  return Object.keys(out).length ? out : EMPTY;
 }
 
 function base(raw: CapiObject): { apiVersion?: string; kind?: string } {
@@ -159,8 +181,7 @@ const REPLICA_STATUS = ['phase', 'replicas', 'updatedReplicas', 'upToDateReplica
 
 export function projectCluster(raw: CapiObject): ProjectedCluster {
   const endpoint = record(raw.spec?.controlPlaneEndpoint);
-  const spec: ProjectedCluster['spec'] = {};
-  if (endpoint) spec.controlPlaneEndpoint = pick(endpoint, ['host', 'port']) as { host?: string; port?: number };
+  const spec: ProjectedCluster['spec'] = endpoint ? { controlPlaneEndpoint: pick(endpoint, ['host', 'port']) as { host?: string; port?: number } } : EMPTY;
   return { ...base(raw), metadata: meta(raw, RELEASE_LABELS, ['deletionTimestamp']), spec, status: status(raw, ['phase']) };
 }
 
@@ -168,7 +189,7 @@ export function projectControlPlane(raw: CapiObject): ProjectedReplicated {
   return {
     ...base(raw),
     metadata: meta(raw, RELEASE_LABELS, ['generation']),
-    spec: pick(raw.spec, ['replicas', 'version'], true),
+    spec: sharedObject(pick(raw.spec, ['replicas', 'version'], true)),
     status: status(raw, REPLICA_STATUS),
   };
 }
@@ -182,32 +203,38 @@ export function projectMachineDeployment(raw: CapiObject): ProjectedReplicated {
   };
 }
 
+/** Only the node's IPs are read (ExternalIP, else InternalIP); other addresses keep their type alone, shared. */
+const IP_TYPES = new Set(['ExternalIP', 'InternalIP']);
+
 export function projectMachine(raw: CapiObject): ProjectedMachine {
+  const metadata = meta(raw, [LABEL.cluster, LABEL.component, LABEL.nodeGroup, LABEL.controlPlane]);
   const ref = text(record(raw.spec?.infrastructureRef)?.name);
   const spec: ProjectedMachine['spec'] = pick(raw.spec, ['clusterName'], true);
-  if (ref) spec.infrastructureRef = { name: ref };
-  const out = status(raw, ['failureReason', 'failureMessage']);
+  // CAPI names the infrastructure machine after the Machine: one string for both.
+  if (ref) spec.infrastructureRef = { name: ref === metadata.name ? metadata.name : ref };
+  const out = { ...status(raw, ['failureReason', 'failureMessage'], { share: false }) };
   const addresses = raw.status?.addresses;
   if (Array.isArray(addresses)) {
     out.addresses = addresses.map((a) => {
       const r = record(a);
-      const kept: { type?: string; address?: string } = {};
       const type = text(r?.type);
       const address = text(r?.address);
+      if (type && !IP_TYPES.has(type)) return sharedObject({ type });
+      const kept: { type?: string; address?: string } = {};
       if (type) kept.type = shared.of(type);
       if (address) kept.address = address;
       return kept;
     });
   }
-  return { ...base(raw), metadata: meta(raw, [LABEL.cluster, LABEL.component, LABEL.nodeGroup, LABEL.controlPlane]), spec, status: out };
+  return { ...base(raw), metadata, spec, status: out };
 }
 
 export function projectOpenStackCluster(raw: CapiObject): ProjectedInfrastructure {
-  return { ...base(raw), metadata: meta(raw, RELEASE_LABELS), spec: {}, status: status(raw, ['ready', 'failureReason', 'failureMessage']) };
+  return { ...base(raw), metadata: meta(raw, RELEASE_LABELS), spec: EMPTY, status: status(raw, ['ready', 'failureReason', 'failureMessage']) };
 }
 
 export function projectOpenStackMachine(raw: CapiObject): ProjectedInfrastructure {
-  return { ...base(raw), metadata: meta(raw, [LABEL_CAPI_CLUSTER_NAME, LABEL.cluster]), spec: {}, status: status(raw, ['failureReason', 'failureMessage']) };
+  return { ...base(raw), metadata: meta(raw, [LABEL_CAPI_CLUSTER_NAME, LABEL.cluster]), spec: EMPTY, status: status(raw, ['failureReason', 'failureMessage']) };
 }
 
 /**
@@ -234,7 +261,7 @@ export function projectAddon(raw: CapiObject): ProjectedAddon {
   const out: ProjectedAddon = {
     ...base(raw),
     metadata: meta(raw, RELEASE_LABELS, ['creationTimestamp']),
-    spec: pick(raw.spec, ['clusterName'], true),
+    spec: sharedObject(pick(raw.spec, ['clusterName'], true)),
     status: status(raw, ['phase', 'failureMessage'], { conditionTimes: true }),
   };
   const written = raw.statusWrittenAt ?? statusWrittenAt(raw);
