@@ -110,7 +110,7 @@ export class ListWatcher<T> {
     return { ...this.current };
   }
 
-  /** Resolves once the first list has succeeded or failed (a failure is retried, not thrown). */
+  /** Resolves once the first list and watch are established, or either failed (a failure is retried, not thrown). */
   start(): Promise<void> {
     if (!this.stopped) return Promise.resolve();
     this.stopped = false;
@@ -137,8 +137,7 @@ export class ListWatcher<T> {
     while (!this.stopped) {
       try {
         if (this.resourceVersion === undefined) await this.list();
-        firstAttempt();
-        await this.watch();
+        await this.watch(firstAttempt);
       } catch (err) {
         firstAttempt();
         if (this.stopped || err instanceof Stopped) break;
@@ -197,11 +196,11 @@ export class ListWatcher<T> {
     if (this.stopped) throw new Stopped();
     this.opts.sink.replace(items);
     this.resourceVersion = resourceVersion;
-    // Listed: the sink holds every object; the watch opens next and an error there marks it broken again.
-    this.current = { phase: 'watching', listed: true, failures: this.current.failures };
+    // Listed: the sink holds every object; watching once the watch is established, broken if it fails.
+    this.current = { phase: 'listing', listed: true, failures: this.current.failures };
   }
 
-  private async watch(): Promise<void> {
+  private async watch(established: () => void): Promise<void> {
     const limit = Math.ceil(this.watchSeconds * (1 + Math.random()));
     const query: Record<string, string> = { watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(limit) };
     if (this.resourceVersion) query.resourceVersion = this.resourceVersion;
@@ -213,6 +212,7 @@ export class ListWatcher<T> {
       throw new Expired();
     }
     this.current = { phase: 'watching', listed: this.current.listed, failures: 0 };
+    established();
     const lost = setTimeout(() => res.destroy(new Error(`watch still open ${limit + this.graceMs() / 1000} s after it asked the server to end it at ${limit} s: connection lost`)), limit * 1000 + this.graceMs());
     let failure: unknown;
     try {
