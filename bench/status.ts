@@ -1,109 +1,139 @@
 /**
- * `npm run bench [-- --json] [-- --clusters 100,1000]`: the status endpoint
- * answered from the watch cache against a baseline that reads per call, on N
- * clusters' worth of Cluster API objects in a real kube-apiserver. Prints a
- * table; with --json, ends with one JSON summary line.
+ * `npm run bench [-- --json] [-- --clusters 1000,5000,10000] [-- --api-max 1000]`
+ *
+ * Real objects (bench/fixtures.ts: the real chart 0.27.0 with monitoring on,
+ * three control-plane nodes and two worker groups of three, with what
+ * Cluster API adds and the statuses it writes). Sizes up to `--api-max` are
+ * written into the real local kube-apiserver; larger ones are replayed from
+ * that server's recorded answers (bench/sources.ts). Per size:
+ * - heap bytes per cluster held by the watch cache and the cluster index,
+ *   after a forced GC, in this process;
+ * - the production build (`npm run build`; `node dist/cli.js serve`, info
+ *   logging): start to synced, status p50/p99 over HTTP keep-alive, its
+ *   management-API requests per status call, its RSS;
+ * - on the real API server, the per-call baseline (what magnum-capi-helm
+ *   reads per poll): requests and p99, side by side.
+ * Prints a table and each target beside its figure; --json ends with one
+ * summary line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startLocalCluster } from '../src/devcluster/index.js';
-import { createEngine } from '../src/engine.js';
-import { Spec } from '../src/magnum/spec.js';
-import { createRegistry } from '../src/plugins/metrics.js';
-import { TokenStore } from '../src/plugins/tokens.js';
+import { watchClusterIndex } from '../src/kube/cluster-index.js';
+import { WatchCache } from '../src/kube/watch-cache.js';
+import { PROJECT_ROOT } from '../src/planner.js';
+import { realChartsDir } from '../test/support/chart-repo.js';
 import { perCallReader } from './baseline.js';
-import { BENCH_NAMESPACE, IMAGE, releaseOf, writeClusters } from './fixtures.js';
+import { BENCH_NAMESPACE, renderTemplate, specFor, templateText } from './fixtures.js';
+import { measureSidecar, percentile } from './sidecar.js';
+import { record, replay, writeClusters, type Recording } from './sources.js';
 
-const { values: args } = parseArgs({ options: { json: { type: 'boolean', default: false }, clusters: { type: 'string', default: '100,1000' }, calls: { type: 'string', default: '2000' }, 'baseline-calls': { type: 'string', default: '300' } } });
-const sizes = args.clusters.split(',').map(Number);
-const TOKEN = 'bench-token-0123456789abcdef';
-
-function specFor(i: number) {
-  return Spec.parse({
-    cluster: { uuid: `bench-${i}`, name: 'bench', project_id: 'bench', stack_id: releaseOf(i), status: 'CREATE_IN_PROGRESS', labels: {}, master_count: 1, node_count: 2, master_flavor_id: 'm1', flavor_id: 'm1' },
-    cluster_template: { uuid: 't', image_id: IMAGE, labels: {} },
-    nodegroups: [
-      { uuid: `m-${i}`, name: 'default-master', role: 'master', node_count: 1, is_default: true, status: 'CREATE_IN_PROGRESS' },
-      { uuid: `w-${i}`, name: 'default-worker', role: 'worker', node_count: 2, is_default: true, status: 'CREATE_IN_PROGRESS' },
-    ],
-    resolved: { image: { id: IMAGE } },
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    clusters: { type: 'string', default: '1000,5000,10000' },
+    'api-max': { type: 'string', default: '1000' },
+    calls: { type: 'string', default: '3000' },
+    'baseline-calls': { type: 'string', default: '300' },
+  },
+});
+const sizes = args.clusters.split(',').map(Number).sort((a, b) => a - b);
+const apiMax = Number(args['api-max']);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const TARGETS = { heapPerClusterKb: 16, rssMbAt10k: 512, requestsPerCall: 0, p99MsAt10k: 1, syncedSAt1k: 10 };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+if (!existsSync(join(PROJECT_ROOT, 'dist/cli.js'))) throw new Error('no production build: run npm run build first');
+const chartsDir = realChartsDir();
+if (!chartsDir) throw new Error('the real chart is needed: set MCS_TEST_CHARTS_DIR to a folder with openstack-cluster-0.27.0.tgz (or put ../shared/reference/charts beside the project)');
+
+function heapUsed(): number {
+  for (let i = 0; i < 3; i++) gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Heap the watch cache and the cluster index hold for `n` clusters, in this process. */
+async function heapPerCluster(kubeconfig: string, n: number): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const before = heapUsed();
+  const cache = new WatchCache(kc, { namespacePrefix: 'magnum' });
+  const index = watchClusterIndex(kc, (err) => log(`  index: ${String(err)}`));
+  await Promise.all([cache.start(), index.start()]);
+  while (!cache.synced().ok || !index.synced() || cache.size() < n || index.all().length < n) await new Promise((r) => setTimeout(r, 100));
+  const after = heapUsed();
+  await Promise.all([cache.stop(), index.stop()]);
+  return (after - before) / n;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'mcs-bench-'));
-const cluster = await startLocalCluster({ dataDir: dir, log });
-const results: Record<string, number>[] = [];
+const results: Record<string, number | string | null>[] = [];
+const cluster = await startLocalCluster({ dataDir: join(dir, 'cluster'), log });
 try {
+  log(`rendering openstack-cluster 0.27.0 from ${chartsDir}…`);
+  const template = await renderTemplate(chartsDir, join(PROJECT_ROOT, '.tools/helm3/helm'));
+  const text = templateText(template);
+  log(`one cluster: ${template.objects.length} objects, ${(template.bytes / 1024).toFixed(0)} KB of JSON`);
   let written = 0;
+  let recording: Recording | undefined;
   for (const n of sizes) {
-    log(`writing ${n - written} clusters' objects (${(n - written) * 6} objects)…`);
-    await writeClusters(cluster.kubeconfigPath, written, n);
-    written = n;
-
-    // The namespace prefix "magnum" matches the bench namespace "magnum-bench".
-    const config = parseConfig({ kubeconfig: cluster.kubeconfigPath, logLevel: 'silent' });
-    const logger = pino({ level: 'silent' });
-    const engine = await createEngine({ ...config, kubeconfig: cluster.kubeconfigPath }, logger, createRegistry(false));
-    const app = await buildApp({ config, driver: engine.driver, checks: engine.checks, tokens: new TokenStore([TOKEN]), logger });
-    await app.ready();
-    while (!engine.cache.synced().ok || engine.cache.size() < n) await new Promise((r) => setTimeout(r, 100));
-    const before = engine.cache.requests.list + engine.cache.requests.watch + engine.cache.requests.get;
-
-    const calls = Number(args.calls);
-    const specs = Array.from({ length: n }, (_, i) => specFor(i));
-    // Warm-up, so the figures describe the steady state rather than the JIT.
-    for (let c = 0; c < 200; c++) {
-      const spec = specs[c % n]!;
-      await app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: { authorization: `Bearer ${TOKEN}` }, payload: spec });
+    const onApi = n <= apiMax;
+    let kubeconfig = cluster.kubeconfigPath;
+    let source: Awaited<ReturnType<typeof replay>> | undefined;
+    if (onApi) {
+      const t = performance.now();
+      log(`writing ${n - written} clusters (${(n - written) * template.objects.length} objects) into the API server…`);
+      await writeClusters(cluster.kubeconfigPath, text, written, n);
+      log(`  written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      written = n;
+    } else {
+      recording ??= await record(cluster.kubeconfigPath, 0);
+      source = await replay(recording, n);
+      kubeconfig = join(dir, `replay-${n}.kubeconfig`);
+      source.writeKubeconfig(kubeconfig);
+      log(`replaying ${n} clusters from the API server's recorded answers at ${source.url}`);
     }
-    const times: number[] = [];
-    for (let c = 0; c < calls; c++) {
-      const spec = specs[c % n]!;
-      const t0 = performance.now();
-      const res = await app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: { authorization: `Bearer ${TOKEN}` }, payload: spec });
-      times.push(performance.now() - t0);
-      if (res.statusCode !== 200 || res.json().cluster.status !== 'CREATE_COMPLETE') throw new Error(`unexpected answer: ${res.body}`);
+    try {
+      const perCluster = await heapPerCluster(kubeconfig, n);
+      log(`  heap per cluster: ${(perCluster / 1024).toFixed(1)} KB`);
+      const specs = Array.from({ length: n }, (_, i) => specFor(i));
+      const sidecar = await measureSidecar(kubeconfig, dir, specs, Number(args.calls), log);
+      let baseline: { requests: number; p99: number } | null = null;
+      if (onApi) {
+        const reader = perCallReader(cluster.kubeconfigPath);
+        const times: number[] = [];
+        const calls = Number(args['baseline-calls']);
+        for (let c = 0; c < calls; c++) {
+          const spec = specs[(c * 7919) % n]!;
+          const t = performance.now();
+          const out = await reader.status(spec, BENCH_NAMESPACE, spec.cluster.stack_id!);
+          times.push(performance.now() - t);
+          if (out.response.cluster.status !== 'CREATE_COMPLETE') throw new Error(`baseline disagrees: ${JSON.stringify(out.response.cluster)}`);
+        }
+        times.sort((a, b) => a - b);
+        baseline = { requests: reader.requests() / calls, p99: Number(percentile(times, 99).toFixed(3)) };
+      }
+      results.push({
+        clusters: n,
+        source: onApi ? 'api-server' : 'replayed',
+        heap_kb_per_cluster: Number((perCluster / 1024).toFixed(2)),
+        rss_mb: sidecar.rss_mb,
+        status_p50_ms: sidecar.status_p50_ms,
+        status_p99_ms: sidecar.status_p99_ms,
+        status_requests_per_call: sidecar.status_requests_per_call,
+        start_to_synced_s: sidecar.start_to_synced_s,
+        baseline_requests_per_call: baseline?.requests ?? null,
+        baseline_p99_ms: baseline?.p99 ?? null,
+      });
+      log(`  ${JSON.stringify(results.at(-1))}`);
+    } finally {
+      await source?.close();
     }
-    const after = engine.cache.requests.list + engine.cache.requests.watch + engine.cache.requests.get;
-    times.sort((a, b) => a - b);
-
-    const baseline = perCallReader(cluster.kubeconfigPath);
-    const btimes: number[] = [];
-    const bcalls = Number(args['baseline-calls']);
-    for (let c = 0; c < bcalls; c++) {
-      const spec = specs[c % n]!;
-      const t0 = performance.now();
-      const out = await baseline.status(spec, BENCH_NAMESPACE, spec.cluster.stack_id!);
-      btimes.push(performance.now() - t0);
-      if (out.response.cluster.status !== 'CREATE_COMPLETE') throw new Error('baseline disagrees');
-    }
-    btimes.sort((a, b) => a - b);
-    const rssMb = process.memoryUsage().rss / 1024 / 1024;
-    const row = {
-      clusters: n,
-      status_calls: calls,
-      status_requests_per_call: (after - before) / calls,
-      status_p50_ms: Number(percentile(times, 50).toFixed(3)),
-      status_p99_ms: Number(percentile(times, 99).toFixed(3)),
-      baseline_requests_per_call: baseline.requests() / bcalls,
-      baseline_p50_ms: Number(percentile(btimes, 50).toFixed(3)),
-      baseline_p99_ms: Number(percentile(btimes, 99).toFixed(3)),
-      p99_ratio_baseline_over_cache: Number((percentile(btimes, 99) / percentile(times, 99)).toFixed(1)),
-      rss_mb: Number(rssMb.toFixed(1)),
-    };
-    results.push(row);
-    await app.close();
-    await engine.close();
   }
 } finally {
   await cluster.stop();
@@ -112,5 +142,21 @@ try {
 
 const cols = Object.keys(results[0]!);
 console.log(cols.join('\t'));
-for (const r of results) console.log(cols.map((c) => r[c]).join('\t'));
-if (args.json) console.log(JSON.stringify({ ...results.at(-1), runs: results }));
+for (const r of results) console.log(cols.map((c) => r[c] ?? '-').join('\t'));
+
+const at = (n: number) => results.find((r) => r.clusters === n);
+const largest = results.at(-1)!;
+const api = [...results].reverse().find((r) => r.source === 'api-server');
+const worstHeap = Math.max(...results.map((r) => Number(r.heap_kb_per_cluster)));
+const checks = [
+  { target: `heap per cluster <= ${TARGETS.heapPerClusterKb} KB`, figure: `${worstHeap} KB (worst size)`, met: worstHeap <= TARGETS.heapPerClusterKb },
+  { target: `RSS < ${TARGETS.rssMbAt10k} MB at 10,000 clusters`, figure: at(10000) ? `${at(10000)!.rss_mb} MB` : 'not run', met: at(10000) ? Number(at(10000)!.rss_mb) < TARGETS.rssMbAt10k : null },
+  { target: `${TARGETS.requestsPerCall} management-API requests per status call`, figure: `${Math.max(...results.map((r) => Number(r.status_requests_per_call)))}`, met: results.every((r) => r.status_requests_per_call === 0) },
+  { target: `status p99 < ${TARGETS.p99MsAt10k} ms at 10,000 clusters`, figure: at(10000) ? `${at(10000)!.status_p99_ms} ms` : 'not run', met: at(10000) ? Number(at(10000)!.status_p99_ms) < TARGETS.p99MsAt10k : null },
+  { target: `start to synced < ${TARGETS.syncedSAt1k} s at 1,000 clusters on the API server`, figure: at(1000)?.source === 'api-server' ? `${at(1000)!.start_to_synced_s} s` : 'not run', met: at(1000)?.source === 'api-server' ? Number(at(1000)!.start_to_synced_s) < TARGETS.syncedSAt1k : null },
+];
+console.log('');
+for (const c of checks) console.log(`${c.met === null ? 'n/a ' : c.met ? 'met ' : 'MISS'}\t${c.target}\t${c.figure}`);
+if (args.json) {
+  console.log(JSON.stringify({ date: new Date().toISOString(), ...largest, baseline_at_api: api ? { clusters: api.clusters, requests_per_call: api.baseline_requests_per_call, p99_ms: api.baseline_p99_ms, sidecar_p99_ms: api.status_p99_ms } : null, targets: checks, runs: results }));
+}

@@ -19,7 +19,7 @@ import { unlockRevision } from './helm/record.js';
 import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
-import { watchClusterIndex } from './kube/cluster-index.js';
+import { watchClusterIndex, type WatchedIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
 import { leaseMetrics } from './kube/lease-metrics.js';
 import { cacheObserver } from './kube/observer.js';
@@ -43,6 +43,7 @@ export function resolveHelmBinary(configured: string, root = PROJECT_ROOT): stri
 export interface EngineParts extends Engine {
   driver: Driver;
   cache: WatchCache;
+  index: WatchedIndex;
   releases: ReleaseManager;
   chartCache: ChartCache;
 }
@@ -113,7 +114,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     clusterStates: () => index.all().map((loc) => observer.state(loc).state),
   });
 
-  const kubeRemnants = releaseRemnants(kube.config, config.status.capiVersion, () => cache.requests.get++);
+  const kubeRemnants = releaseRemnants(kube.config, config.status.capiVersion, () => cache.countFreshRead());
   const driver = instrumentDriver(createDriver({
     config,
     planner,
@@ -169,6 +170,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     checks,
     registry,
     cache,
+    index,
     releases,
     chartCache,
     close: async () => {

@@ -35,6 +35,11 @@ const SLOT: Record<WatchedKind['kind'], Single | Many> = {
 
 const isMany = (slot: Single | Many): slot is Many => slot === 'machineDeployments' || slot === 'machines' || slot === 'openstackMachines' || slot === 'addons';
 
+const isEmpty = (e: Entry) => !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.openstackMachines.size + e.addons.size === 0;
+
+/** Manifests are filed as `Manifests/<name>` so a HelmRelease of the same name stays apart. */
+const addonKind = (name: string) => (name.startsWith('Manifests/') ? 'Manifests' : 'HelmRelease');
+
 export class ClusterObjectIndex {
   private readonly entries = new Map<string, Entry>();
 
@@ -77,8 +82,48 @@ export class ClusterObjectIndex {
     const slot = SLOT[kind.kind];
     if (isMany(slot)) e[slot].delete(at.name);
     else if (e[slot]?.metadata?.name === obj.metadata?.name) delete e[slot];
-    const empty = !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.openstackMachines.size + e.addons.size === 0;
-    if (empty) this.entries.delete(at.key);
+    if (isEmpty(e)) this.entries.delete(at.key);
+  }
+
+  /**
+   * A fresh list of one kind: every object of that kind is replaced by
+   * `objects` (what was deleted while no watch ran goes), the other kinds stay.
+   */
+  replace(kind: WatchedKind, objects: CapiObject[]): void {
+    const slot = SLOT[kind.kind];
+    for (const [key, e] of this.entries) {
+      if (isMany(slot)) {
+        // HelmRelease and Manifests share the addons slot: drop only this kind's.
+        if (slot === 'addons') {
+          for (const [name, o] of e.addons) if (addonKind(name) === kind.kind) e.addons.delete(name);
+        } else e[slot].clear();
+      } else delete e[slot];
+      if (isEmpty(e)) this.entries.delete(key);
+    }
+    for (const o of objects) this.put(kind, o);
+  }
+
+  /** Objects held, per slot, for metrics and the benchmark. */
+  counts(): Record<Single | Many, number> {
+    const out = { cluster: 0, openstackCluster: 0, controlPlane: 0, machineDeployments: 0, machines: 0, openstackMachines: 0, addons: 0 };
+    for (const e of this.entries.values()) {
+      if (e.cluster) out.cluster++;
+      if (e.openstackCluster) out.openstackCluster++;
+      if (e.controlPlane) out.controlPlane++;
+      out.machineDeployments += e.machineDeployments.size;
+      out.machines += e.machines.size;
+      out.openstackMachines += e.openstackMachines.size;
+      out.addons += e.addons.size;
+    }
+    return out;
+  }
+
+  /** Every object held, for tests that prove what never reaches the cache. */
+  *contents(): Iterable<CapiObject> {
+    for (const e of this.entries.values()) {
+      for (const o of [e.cluster, e.openstackCluster, e.controlPlane]) if (o) yield o;
+      for (const m of [e.machineDeployments, e.machines, e.openstackMachines, e.addons]) yield* m.values();
+    }
   }
 
   /** A snapshot: later events do not change what a caller already holds. */

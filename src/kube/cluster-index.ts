@@ -4,14 +4,16 @@
  * them the same way, so its clusters are found too). Fed by one watch, so the
  * health monitor's per-minute calls cost no API request.
  */
-import { CoreV1Api, ListWatch, Watch, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterIndex, ClusterLocation } from '../driver/ports.js';
 import { LABEL_CAPI_CLUSTER, LABEL_CLUSTER_UUID, LABEL_PROJECT } from './labels.js';
+import { ListWatcher } from './list-watch.js';
+import { DEFAULT_BACKOFF } from './watch-backoff.js';
 
 const CREDENTIALS_SUFFIX = '-cloud-credentials';
 
-/** Pure: the location a secret tells of, or undefined when it is not a cluster's credentials. */
-export function locationOf(secret: V1Secret): ClusterLocation | undefined {
+/** Pure: the location a secret's metadata tells of, or undefined when it is not a cluster's credentials. */
+export function locationOf(secret: KubernetesObject): ClusterLocation | undefined {
   const meta = secret.metadata;
   const labels = meta?.labels ?? {};
   const uuid = labels[LABEL_CLUSTER_UUID];
@@ -23,14 +25,28 @@ export function locationOf(secret: V1Secret): ClusterLocation | undefined {
 export class MemoryClusterIndex implements ClusterIndex {
   protected readonly byUuid = new Map<string, ClusterLocation>();
 
-  put(secret: V1Secret): void {
+  put(secret: KubernetesObject): void {
     const loc = locationOf(secret);
-    if (loc) this.byUuid.set(loc.uuid, loc);
+    if (loc) this.set(loc);
   }
 
-  drop(secret: V1Secret): void {
+  drop(secret: KubernetesObject): void {
     const loc = locationOf(secret);
-    if (loc && this.byUuid.get(loc.uuid)?.namespace === loc.namespace) this.byUuid.delete(loc.uuid);
+    if (loc) this.unset(loc);
+  }
+
+  set(loc: ClusterLocation): void {
+    this.byUuid.set(loc.uuid, loc);
+  }
+
+  unset(loc: ClusterLocation): void {
+    if (this.byUuid.get(loc.uuid)?.namespace === loc.namespace) this.byUuid.delete(loc.uuid);
+  }
+
+  /** A fresh list: these are all the clusters there are. */
+  replaceAll(locations: ClusterLocation[]): void {
+    this.byUuid.clear();
+    for (const loc of locations) this.set(loc);
   }
 
   lookup(uuid: string): ClusterLocation | undefined {
@@ -46,71 +62,44 @@ export interface WatchedIndex extends ClusterIndex {
   start(): Promise<void>;
   stop(): Promise<void>;
   synced(): boolean;
+  /** Every location held, for tests that prove what the index keeps. */
+  contents(): ClusterLocation[];
 }
 
 /**
- * The index fed by a watch of labelled secrets in every namespace, restarted
- * after errors. Synced only once a list has succeeded and while no error has
- * broken the watch since: client-node's ListWatch reports a failed list as an
- * `error` event (its start() resolves all the same) and emits `connect`
- * before it lists, so neither start() returning nor `connect` proves anything.
+ * The index fed by one watch of the labelled secrets of every namespace, on
+ * the shared list-and-watch loop. Secrets are watched as metadata only
+ * (`PartialObjectMetadata`) and reduced at once to a location, so no
+ * clouds.yaml, CA key or kubeconfig is ever in this process's memory (the
+ * few values read are fetched when asked, by `secrets.ts`), and no
+ * annotation either: `last-applied-configuration` would carry the data.
+ * Synced once a list has succeeded and while no error has broken the watch
+ * since.
  */
 export function watchClusterIndex(config: KubeConfig, onError: (err: unknown) => void, retryMs = 2000): WatchedIndex {
   const index = new MemoryClusterIndex();
-  const core = config.makeApiClient(CoreV1Api);
-  const selector = LABEL_CLUSTER_UUID;
-  let listed = false;
-  let stopped = false;
-  let healthy = false;
-  const watch = new Watch(config);
-  const open = watch.watch.bind(watch);
-  // Healthy again once a watch is established (a resume after an error does not list).
-  watch.watch = async (path, params, callback, done) => {
-    let failed = false;
-    const controller = await open(path, params, callback, (err: unknown) => {
-      if (err) failed = true;
-      done(err);
-    });
-    if (!failed && listed && !stopped) healthy = true;
-    return controller;
-  };
-  const list = async () => {
-    const result = await core.listSecretForAllNamespaces({ labelSelector: selector });
-    listed = true;
-    return result;
-  };
-  const informer = new ListWatch<V1Secret>('/api/v1/secrets', watch, list, false, selector);
-  informer.on('add', (s) => index.put(s));
-  informer.on('update', (s) => index.put(s));
-  informer.on('delete', (s) => index.drop(s));
-  // A pending retry must not outlive stop(): ListWatch.start() would revive a stopped informer.
-  let retry: NodeJS.Timeout | undefined;
-  informer.on('error', (err) => {
-    healthy = false;
-    // stop() aborts the watch; that is no error to report.
-    if (stopped) return;
-    onError(err);
-    if (retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      if (!stopped) void informer.start().catch(onError);
-    }, retryMs);
-    retry.unref();
+  const watcher = new ListWatcher<ClusterLocation>(config, {
+    path: '/api/v1/secrets',
+    labelSelector: LABEL_CLUSTER_UUID,
+    metadataOnly: true,
+    project: (raw) => locationOf(raw),
+    sink: {
+      replace: (items) => index.replaceAll(items),
+      upsert: (loc) => index.set(loc),
+      remove: (loc) => index.unset(loc),
+    },
+    backoff: { baseMs: retryMs, maxMs: Math.max(retryMs, DEFAULT_BACKOFF.maxMs) },
+    onError,
   });
   return {
     lookup: (uuid) => index.lookup(uuid),
     all: () => index.all(),
-    synced: () => listed && healthy,
-    async start() {
-      stopped = false;
-      await informer.start();
+    contents: () => index.all(),
+    synced: () => {
+      const s = watcher.state();
+      return s.listed && s.phase === 'watching';
     },
-    async stop() {
-      stopped = true;
-      healthy = false;
-      clearTimeout(retry);
-      retry = undefined;
-      await informer.stop();
-    },
+    start: () => watcher.start(),
+    stop: () => watcher.stop(),
   };
 }

@@ -4,31 +4,26 @@
  * cost the management cluster nothing; the number of watches does not grow
  * with the number of clusters.
  *
- * A watch that ends cleanly is resumed at once from its last resourceVersion
- * (client-node re-lists when the server answers 410 Gone). A failed list or
- * watch marks the kind broken and retries after a doubling back-off; the
- * retry resumes the watch, or re-lists when no resourceVersion is held yet.
+ * Every watch runs on the one list-and-watch loop (`list-watch.ts`: paginated
+ * lists, resume from resourceVersion with bookmarks, back-off, dead-connection
+ * detection, stop). Each object is reduced to its projection (`status/
+ * projections.ts`) as it arrives, so the cache holds a few KB per cluster,
+ * not the chart's whole objects. Lists and watches are label-selected on the
+ * server (`watch-kinds.ts`), and objects outside Magnum's namespaces are
+ * dropped before they are stored.
+ *
  * `synced()` is true only when every kind has listed and none is broken, so
  * a missing CRD (list answers 404) shows as "not synced" with the reason.
- *
- * A connection can also die silently (a network that drops packets, a proxy
- * whose upstream went): no error, no close, and no event ever again, while
- * TCP keepalive, answered by whatever holds the other end, may never tell.
- * So each watch asks the server to end it after `watchTimeoutSeconds`
- * (randomised up to twice that, as client-go does) and is then resumed; one
- * still open well past that has lost its connection and is aborted as broken.
- * Connection attempts and lists are bounded too.
  */
-import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
 import type { KindState as ObservedKind } from '../status/observed.js';
 import { ClusterObjectIndex } from './cache-index.js';
-import { describeError as describe, isNotFound, managementError } from './errors.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './watch-backoff.js';
+import { isNotFound, managementError } from './errors.js';
+import { ListWatcher } from './list-watch.js';
+import { DEFAULT_BACKOFF } from './watch-backoff.js';
 import { watchedKinds, type KindName, type WatchedKind } from './watch-kinds.js';
-
-type KindState = { phase: 'listing' | 'watching' | 'broken'; listed: boolean; failures: number; error?: string };
 
 export interface WatchCacheOptions {
   /** Magnum's namespace prefix: objects outside `<prefix>-…` namespaces are ignored. */
@@ -43,9 +38,9 @@ export interface WatchCacheOptions {
   onEvent?: (kind: KindName) => void;
   /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
   watchTimeoutSeconds?: number;
+  /** Objects per list page (default 500). */
+  pageSize?: number;
 }
-
-const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 
 export interface SyncState {
   ok: boolean;
@@ -60,215 +55,104 @@ export interface ClusterObjectSource {
   kindStates?(): ObservedKind[];
 }
 
+/** One kind's watch, for metrics: objects held, restarts after failures, the last event seen. */
+export interface KindStats {
+  kind: KindName;
+  objects: number;
+  restarts: number;
+  lastEventAt: Date | null;
+  requests: { list: number; watch: number };
+}
+
 export class WatchCache implements ClusterObjectSource {
   private readonly index: ClusterObjectIndex;
-  private readonly states = new Map<KindName, KindState>();
-  private readonly informers: ListWatch<KubernetesObject>[] = [];
-  private readonly informerOf = new Map<KindName, ListWatch<KubernetesObject>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly watchers = new Map<KindName, ListWatcher<CapiObject>>();
   private readonly custom: CustomObjectsApi;
   private readonly kinds: WatchedKind[];
-  private readonly backoff: BackoffPolicy;
-  private readonly watchSeconds: number;
-  /** The config the watches use: the same, with a bound on each connection attempt. */
-  private readonly watchConfig: KubeConfig;
-  private stopped = false;
-  /** Requests made to the management API: lists, watch connections, fresh GETs. */
-  readonly requests = { list: 0, watch: 0, get: 0 };
+  private readonly gets = { count: 0 };
 
   constructor(
-    private readonly config: KubeConfig,
+    config: KubeConfig,
     private readonly opts: WatchCacheOptions,
     kinds?: WatchedKind[],
   ) {
     this.custom = config.makeApiClient(CustomObjectsApi);
     this.kinds = kinds ?? watchedKinds(opts.capiVersion);
     this.index = new ClusterObjectIndex(opts.namespacePrefix);
-    this.backoff = { baseMs: opts.retryMs ?? DEFAULT_BACKOFF.baseMs, maxMs: opts.maxRetryMs ?? DEFAULT_BACKOFF.maxMs };
-    this.watchSeconds = opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
-    // Watch takes its fetch options from the config, and node-fetch's `timeout` bounds a request up to its response headers.
-    const bounded = Object.create(config) as KubeConfig;
-    bounded.applyToFetchOptions = (o) => config.applyToFetchOptions({ ...o, timeout: this.graceMs() });
-    this.watchConfig = bounded;
-  }
-
-  /** How long past the asked-for timeout a watch may stay open, and how long a connection attempt may take. */
-  private graceMs(): number {
-    return Math.min(30, this.watchSeconds) * 1000;
-  }
-
-  /** How long a list may take: longer, since a large management cluster's list is megabytes. */
-  private listTimeoutMs(): number {
-    return Math.max(this.graceMs(), 120_000);
-  }
-
-  /** The server's limit for one watch: between once and twice the configured time, so watches do not all end together. */
-  private watchLimitSeconds(): number {
-    return Math.ceil(this.watchSeconds * (1 + Math.random()));
-  }
-
-  async start(): Promise<void> {
-    this.stopped = false;
-    await Promise.all(this.kinds.map((kind) => this.startKind(kind)));
+    const backoff = { baseMs: opts.retryMs ?? DEFAULT_BACKOFF.baseMs, maxMs: opts.maxRetryMs ?? DEFAULT_BACKOFF.maxMs };
+    for (const kind of this.kinds) {
+      this.watchers.set(
+        kind.kind,
+        new ListWatcher<CapiObject>(config, {
+          path: `/apis/${kind.group}/${kind.version}/${kind.plural}`,
+          labelSelector: kind.labelSelector,
+          project: (raw) => this.project(kind, raw),
+          sink: {
+            replace: (items) => {
+              this.index.replace(kind, items);
+              if (items.length > 0) this.seen(kind.kind);
+            },
+            upsert: (o) => {
+              this.index.put(kind, o);
+              this.seen(kind.kind);
+            },
+            remove: (o) => {
+              this.index.remove(kind, o);
+              this.seen(kind.kind);
+            },
+          },
+          pageSize: opts.pageSize,
+          backoff,
+          watchTimeoutSeconds: opts.watchTimeoutSeconds,
+          onError: (err) => opts.onError?.(kind.kind, err),
+        }),
+      );
+    }
   }
 
   /**
-   * Objects of Magnum's namespaces. The API cannot select namespaces by
-   * prefix, so the lists and watches see every namespace; the rest (another
-   * product's clusters on a shared management cluster) is dropped before
-   * ListWatch stores it, so memory follows Magnum's clusters only.
+   * Objects of Magnum's namespaces, projected. The API cannot select
+   * namespaces by prefix, so the lists and watches see every namespace; the
+   * rest (another product's clusters on a shared management cluster) is
+   * dropped here, so memory follows Magnum's clusters only.
    */
-  private managed(obj: KubernetesObject): boolean {
-    return isManagedNamespace(obj.metadata?.namespace, this.opts.namespacePrefix);
+  private project(kind: WatchedKind, raw: KubernetesObject): CapiObject | undefined {
+    if (!isManagedNamespace(raw.metadata?.namespace, this.opts.namespacePrefix)) return undefined;
+    return kind.project(raw as CapiObject);
   }
 
-  private state(kind: KindName): KindState {
-    let s = this.states.get(kind);
-    if (!s) {
-      s = { phase: 'listing', listed: false, failures: 0 };
-      this.states.set(kind, s);
+  private seen(kind: KindName): void {
+    this.opts.onEvent?.(kind);
+  }
+
+  /** Requests made to the management API: list pages, watch connections, fresh GETs. */
+  get requests(): { list: number; watch: number; get: number } {
+    let list = 0;
+    let watch = 0;
+    for (const w of this.watchers.values()) {
+      list += w.requests.list;
+      watch += w.requests.watch;
     }
-    return s;
+    return { list, watch, get: this.gets.count };
   }
 
-  /** A Watch whose connections are counted, and which tells when one is established. */
-  private countingWatch(kind: KindName): Watch {
-    const watch = new Watch(this.watchConfig);
-    const open = watch.watch.bind(watch);
-    watch.watch = async (path, params, callback, done) => {
-      // ListWatch opens its watch when a list returns, even if stop() came
-      // while it ran (and stop() cannot abort what is not open yet): nothing
-      // may outlive stop(), or the process keeps watching until the API
-      // server ends the watch.
-      if (this.stopped) return new AbortController();
-      this.requests.watch++;
-      const limit = this.watchLimitSeconds();
-      let failed = false;
-      let ended = false;
-      let lost = false;
-      let deadline: NodeJS.Timeout | undefined;
-      const onEvent = (phase: string, obj: KubernetesObject, raw: unknown) => {
-        if ((phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') && !this.managed(obj)) {
-          // Not ours: ListWatch keeps only its resourceVersion, so a resumed watch starts after it.
-          callback('BOOKMARK', { metadata: { resourceVersion: obj.metadata?.resourceVersion } }, raw);
-          return;
-        }
-        callback(phase, obj, raw);
-      };
-      const controller = await open(path, { ...params, timeoutSeconds: limit }, onEvent, (err: unknown) => {
-        ended = true;
-        if (deadline) {
-          clearTimeout(deadline);
-          this.timers.delete(deadline);
-        }
-        const why = lost ? new Error(`watch still open ${limit + this.graceMs() / 1000} s after it asked the server to end it at ${limit} s: connection lost`) : err;
-        if (why) failed = true;
-        done(why);
-      });
-      if (this.stopped) {
-        controller.abort();
-        return controller;
-      }
-      if (!ended) {
-        deadline = setTimeout(() => {
-          this.timers.delete(deadline!);
-          lost = true;
-          controller.abort();
-        }, limit * 1000 + this.graceMs());
-        deadline.unref();
-        this.timers.add(deadline);
-      }
-      if (!failed) {
-        const s = this.state(kind);
-        s.phase = 'watching';
-        s.failures = 0;
-        delete s.error;
-      }
-      return controller;
-    };
-    return watch;
+  /** Counts a fresh read made beside the cache (the delete's remnant lists), so `requests` tells the whole cost. */
+  countFreshRead(): void {
+    this.gets.count++;
   }
 
-  private async startKind(kind: WatchedKind): Promise<void> {
-    const path = `/apis/${kind.group}/${kind.version}/${kind.plural}`;
-    const list = async () => {
-      this.requests.list++;
-      this.state(kind.kind).phase = 'listing';
-      const result = (await this.bounded(
-        this.custom.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural }),
-        `list ${kind.plural}`,
-      )) as KubernetesListObject<KubernetesObject>;
-      // ListWatch stores every object it is given: only ours may reach it.
-      result.items = result.items.filter((o) => this.managed(o));
-      const s = this.state(kind.kind);
-      s.listed = true;
-      // Listed: the index holds every object; the watch opens next and an error there marks it broken again.
-      s.phase = 'watching';
-      return result;
-    };
-    const informer = new ListWatch<KubernetesObject>(path, this.countingWatch(kind.kind), list, false);
-    // The index reads objects through the loose CapiObject view (status fields are untyped here).
-    const seen = () => this.opts.onEvent?.(kind.kind);
-    informer.on('add', (o) => {
-      this.index.put(kind, o as CapiObject);
-      seen();
-    });
-    informer.on('update', (o) => {
-      this.index.put(kind, o as CapiObject);
-      seen();
-    });
-    informer.on('delete', (o) => {
-      this.index.remove(kind, o as CapiObject);
-      seen();
-    });
-    const fail = (err: unknown) => {
-      if (this.stopped) return;
-      const s = this.state(kind.kind);
-      s.phase = 'broken';
-      s.failures++;
-      s.error = describe(err);
-      this.opts.onError?.(kind.kind, err);
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!this.stopped) informer.start().catch(fail);
-      }, backoffDelay(s.failures, this.backoff));
-      timer.unref();
-      this.timers.add(timer);
-    };
-    // ListWatch reports a failed list or a broken watch here, then waits to be started again.
-    informer.on('error', fail);
-    this.informers.push(informer);
-    this.informerOf.set(kind.kind, informer);
-    this.state(kind.kind);
-    try {
-      await informer.start();
-    } catch (err) {
-      fail(err);
-    }
-  }
-
-  /** A list that has not answered in time fails (its connection is taken for lost), so the kind retries. */
-  private bounded<T>(request: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const ms = this.listTimeoutMs();
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
-      timer.unref();
-    });
-    return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
+  async start(): Promise<void> {
+    await Promise.all([...this.watchers.values()].map((w) => w.start()));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await Promise.all(this.informers.map((i) => i.stop()));
+    await Promise.all([...this.watchers.values()].map((w) => w.stop()));
   }
 
   synced(): SyncState {
     const problems = this.kinds.flatMap((k) => {
-      const s = this.states.get(k.kind);
-      if (!s) return [`${k.kind} not started`];
+      const s = this.watchers.get(k.kind)!.state();
+      if (s.phase === 'idle' || s.phase === 'stopped') return [`${k.kind} not started`];
       if (s.phase === 'broken') return [`${k.kind} broken: ${s.error ?? 'unknown error'}`];
       if (!s.listed) return [`${k.kind} listing`];
       return [];
@@ -280,23 +164,41 @@ export class WatchCache implements ClusterObjectSource {
     return this.index.objectsFor(namespace, release);
   }
 
+  kindStates(): ObservedKind[] {
+    return this.kinds.map((k) => {
+      const s = this.watchers.get(k.kind)!.state();
+      return { kind: k.kind, listed: s.listed, broken: s.phase === 'broken', error: s.error };
+    });
+  }
+
   /** Objects held per kind (Magnum's namespaces only), for metrics. */
   objectCounts(): Record<KindName, number> {
     const counts = {} as Record<KindName, number>;
-    for (const k of this.kinds) counts[k.kind] = this.informerOf.get(k.kind)?.list().length ?? 0;
+    for (const k of this.stats()) counts[k.kind] = k.objects;
     return counts;
-  }
-
-  kindStates(): ObservedKind[] {
-    return this.kinds.map((k) => {
-      const s = this.states.get(k.kind);
-      return { kind: k.kind, listed: s?.listed ?? false, broken: s?.phase === 'broken', error: s?.error };
-    });
   }
 
   /** Releases the cache knows objects of, for the benchmark and operators. */
   size(): number {
     return this.index.size();
+  }
+
+  /** Per kind: objects held, restarts, last event, requests. Walks the cache: for a scrape, not a status call. */
+  stats(): KindStats[] {
+    const perKind = new Map<KindName, number>();
+    for (const o of this.index.contents()) {
+      const k = o.kind as KindName | undefined;
+      if (k) perKind.set(k, (perKind.get(k) ?? 0) + 1);
+    }
+    return this.kinds.map((k) => {
+      const w = this.watchers.get(k.kind)!;
+      return { kind: k.kind, objects: perKind.get(k.kind) ?? 0, restarts: w.restarts, lastEventAt: w.lastEventAt, requests: { ...w.requests } };
+    });
+  }
+
+  /** Every object the cache holds, as held: for tests that prove what never reaches it. */
+  contents(): CapiObject[] {
+    return [...this.index.contents()];
   }
 
   /**
@@ -307,7 +209,7 @@ export class WatchCache implements ClusterObjectSource {
   async confirmClusterAbsent(namespace: string, release: string): Promise<boolean> {
     const kind = this.kinds.find((k) => k.kind === 'Cluster');
     if (!kind) throw new Error('watch cache has no Cluster kind');
-    this.requests.get++;
+    this.countFreshRead();
     try {
       await this.custom.getNamespacedCustomObject({ group: kind.group, version: kind.version, namespace, plural: kind.plural, name: release });
       return false;

@@ -4,6 +4,7 @@
  * fails it only past the grace period; anything else is still installing.
  */
 import { condition, str, type CapiObject } from './objects.js';
+import { statusWrittenAt } from './projections.js';
 import { ADDON_PHASE, COND } from './vocabulary.js';
 
 export interface AddonVerdict {
@@ -21,7 +22,8 @@ function addonName(a: CapiObject): string {
  * The first addon problem: a Failed addon, or an Unknown one past the grace
  * period. How long it has been Unknown comes from its Ready condition's
  * lastTransitionTime. The addon provider sets no conditions, so otherwise
- * from the last write of its status (the API server's managedFields), which
+ * from the last write of its status (the API server's managedFields, or the
+ * cache projection's `statusWrittenAt` taken from them), which
  * is no earlier than the moment it turned Unknown, else its creation; and in
  * either case no earlier than the operation's last progress (an update
  * starts on an addon as old as the cluster).
@@ -49,21 +51,10 @@ function time(raw: string | Date | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** When the status was last written: the latest managedFields entry for the status subresource (or holding status fields). */
-function statusWrittenAt(addon: CapiObject): Date | null {
-  let latest: Date | null = null;
-  for (const f of addon.metadata?.managedFields ?? []) {
-    if (f.subresource !== 'status' && !(f.fieldsV1 && 'f:status' in f.fieldsV1)) continue;
-    const t = time(f.time);
-    if (t && (!latest || t > latest)) latest = t;
-  }
-  return latest;
-}
-
 function unknownSince(addon: CapiObject, operationSince: Date | null): Date | null {
   const transition = time(condition(addon, COND.Ready)?.lastTransitionTime);
   if (transition) return transition;
-  const seen = statusWrittenAt(addon) ?? time(addon.metadata?.creationTimestamp);
+  const seen = time(addon.statusWrittenAt ?? statusWrittenAt(addon)) ?? time(addon.metadata?.creationTimestamp);
   if (!seen || !operationSince) return seen ?? operationSince;
   return seen > operationSince ? seen : operationSince;
 }

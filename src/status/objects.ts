@@ -31,6 +31,8 @@ export interface CapiObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
+  /** When the status was last written, as the cache's projection took it from managedFields (which it drops). */
+  statusWrittenAt?: string;
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & {
     conditions?: Condition[];

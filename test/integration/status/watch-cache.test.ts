@@ -4,7 +4,7 @@
  * status reads from memory with no request, confirms absence with a fresh
  * GET, and reports a kind whose CRD is missing as not synced.
  */
-import { KubeConfig, type KubernetesObject, type ListWatch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { WatchCache } from '../../../src/kube/watch-cache.js';
 import { watchedKinds } from '../../../src/kube/watch-kinds.js';
@@ -33,13 +33,36 @@ describe('WatchCache against a real API server', () => {
   });
   afterAll(() => cache.stop());
 
-  const clusterBody = (name: string) => ({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name }, spec: {} });
+  // Labelled as the chart labels what it renders: the watches select on it.
+  const clusterBody = (name: string) => ({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name, labels: { 'capi.stackhpc.com/cluster': name } }, spec: {} });
 
   it('opens one list and one watch per kind, however many clusters there are', () => {
     const kinds = watchedKinds().length;
     // A fresh API server may answer 429 while its storage initialises: each such failure costs one more list.
     expect(cache.requests.list).toBe(kinds + errors.length);
     expect(cache.requests.watch).toBe(kinds);
+  });
+
+  it('ignores objects without the label the chart puts on everything it renders', async () => {
+    await k.create('Cluster', NS, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'unlabelled-abcdefghij23' }, spec: {} });
+    await k.create('Cluster', NS, clusterBody('marker0-abcdefghij23'));
+    await expect.poll(() => cache.objectsFor(NS, 'marker0-abcdefghij23').cluster).toBeDefined();
+    expect(cache.objectsFor(NS, 'unlabelled-abcdefghij23').cluster).toBeUndefined();
+  });
+
+  it('lists in pages and resumes watching from where the list ended', async () => {
+    for (let i = 0; i < 5; i++) await k.create('Cluster', NS, clusterBody(`paged${i}-abcdefghij23`));
+    const paged = new WatchCache(config, { namespacePrefix: 'magnum', pageSize: 2 });
+    try {
+      await paged.start();
+      await vi.waitFor(() => expect(paged.synced().ok).toBe(true), { timeout: 20_000 });
+      for (let i = 0; i < 5; i++) expect(paged.objectsFor(NS, `paged${i}-abcdefghij23`).cluster?.metadata?.name).toBe(`paged${i}-abcdefghij23`);
+      const clusters = paged.stats().find((s) => s.kind === 'Cluster')!;
+      expect(clusters.requests.list).toBeGreaterThanOrEqual(3);
+      expect(clusters.requests.watch).toBe(1);
+    } finally {
+      await paged.stop();
+    }
   });
 
   it('sees a cluster appear, its status change, and answers reads with no request', async () => {
@@ -78,8 +101,7 @@ describe('WatchCache against a real API server', () => {
       await k.create('Cluster', OTHER_NS, clusterBody('watched-elsewhere'));
       await k.create('Cluster', NS, clusterBody('marker2-abcdefghij23'));
       await expect.poll(() => fresh.objectsFor(NS, 'marker2-abcdefghij23').cluster).toBeDefined();
-      // What client-node's ListWatch stores, besides what the index keeps.
-      const stored = (fresh as unknown as { informers: ListWatch<KubernetesObject>[] }).informers.flatMap((i) => i.list());
+      const stored = fresh.contents();
       expect(stored.map((o) => o.metadata?.namespace).filter((ns) => !ns?.startsWith('magnum-'))).toEqual([]);
       expect(stored.map((o) => o.metadata?.name)).toContain('marker2-abcdefghij23');
     } finally {

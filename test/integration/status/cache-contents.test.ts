@@ -1,0 +1,116 @@
+/**
+ * What the caches hold after a real cluster: the real openstack-cluster chart
+ * (monitoring on) applied through the service with every secret the driver
+ * writes (clouds.yaml, the four CA key pairs), Cluster API's kubeconfig secret
+ * beside them, the statuses written as the controllers would. Every object in
+ * the watch cache and the cluster index is listed: no Secret data, no
+ * managedFields, no template or values, only the projections.
+ */
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ListWatcher } from '../../../src/kube/list-watch.js';
+import { skipNotice } from '../../support/chart-repo.js';
+import { capiPlayer } from '../harness/capi.js';
+import { kube } from '../harness/kube.js';
+import { AUTH, realChart, SECRETS, startService } from '../harness/service.js';
+import { clusterSpec, withStack } from '../harness/specs.js';
+
+const repo = inject('chartRepo');
+if (!repo) process.stderr.write(`${skipNotice('cache-contents.test.ts')}\n`);
+
+const KUBECONFIG_SECRET_VALUE = 'WORKLOAD-KUBECONFIG-NOT-TO-BE-CACHED';
+
+describe.skipIf(!repo)('the caches after a real chart with every secret', () => {
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  let service: Awaited<ReturnType<typeof startService>>;
+  const spec = clusterSpec('contents', (s) => {
+    s.cluster.labels = { monitoring_enabled: 'true' };
+  });
+  let stack = '';
+  let namespace = '';
+
+  beforeAll(async () => {
+    service = await startService(kubeconfig, { config: { chart: realChart(repo) } });
+    await service.waitReady();
+    const res = await service.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(res.statusCode, res.body).toBe(201);
+    stack = res.json().stack_id as string;
+    namespace = `magnum-${spec.cluster.project_id.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    // Cluster API's admin kubeconfig of the workload cluster, as CAPI writes it.
+    await k.core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: `${stack}-kubeconfig`, labels: { 'cluster.x-k8s.io/cluster-name': stack } },
+        type: 'cluster.x-k8s.io/secret',
+        stringData: { value: KUBECONFIG_SECRET_VALUE },
+      },
+    });
+    await capiPlayer(kubeconfig, namespace, stack).allReady({ 'default-worker': 2 });
+    // The addon provider's Manifests too (the harness plays HelmReleases only).
+    const manifests = { group: 'addons.stackhpc.com', version: 'v1alpha1', namespace, plural: 'manifests' };
+    const listed = (await k.custom.listNamespacedCustomObject(manifests)) as { items: { metadata: { name: string } }[] };
+    for (const m of listed.items) {
+      await k.custom.replaceNamespacedCustomObjectStatus({ ...manifests, name: m.metadata.name, body: { ...m, status: { phase: 'Deployed' } } });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('holds projections only: no secret value, no managedFields, no template or values', async () => {
+    const cache = service.engine.cache;
+    const deployed = () => cache.objectsFor(namespace, stack).addons.filter((a) => a.status?.phase === 'Deployed').length;
+    await expect.poll(deployed, { timeout: 20_000 }).toBe(cache.objectsFor(namespace, stack).addons.length);
+    expect(deployed()).toBeGreaterThan(10);
+    const status = await service.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: withStack(spec, stack, 'CREATE_IN_PROGRESS') });
+    expect(status.json().cluster.status).toBe('CREATE_COMPLETE');
+
+    const held = cache.contents();
+    const kinds = new Set(held.map((o) => o.kind));
+    expect([...kinds].sort()).toEqual(['Cluster', 'HelmRelease', 'KubeadmControlPlane', 'MachineDeployment', 'Manifests', 'OpenStackCluster']);
+    const text = JSON.stringify(held);
+    const index = JSON.stringify(service.engine.index.contents());
+    for (const secret of [...SECRETS, KUBECONFIG_SECRET_VALUE, 'application_credential_secret', 'clouds.yaml']) {
+      expect(text).not.toContain(secret);
+      expect(index).not.toContain(secret);
+    }
+    for (const bulk of ['managedFields', 'annotations', 'kubeadmConfigSpec', 'manifests', 'values', 'valuesSources', 'template', 'dashboards.json', 'helm.sh/chart']) expect(text).not.toContain(bulk);
+    expect(service.engine.index.lookup(spec.cluster.uuid)).toEqual({ uuid: spec.cluster.uuid, release: stack, namespace, projectId: spec.cluster.project_id });
+    // Few hundred bytes per object, whatever the chart wrote (its Manifests alone are ~200 KB).
+    expect(text.length / held.length).toBeLessThan(700);
+  });
+
+  it('receives secrets as metadata only from the real API server', async () => {
+    const config = new KubeConfig();
+    config.loadFromFile(kubeconfig);
+    const received: KubernetesObject[] = [];
+    const watcher = new ListWatcher<KubernetesObject>(config, {
+      path: '/api/v1/secrets',
+      metadataOnly: true,
+      project: (raw) => {
+        received.push(raw);
+        return undefined;
+      },
+      sink: { replace: () => undefined, upsert: () => undefined, remove: () => undefined },
+    });
+    try {
+      await watcher.start();
+      expect(watcher.state().listed).toBe(true);
+      const ours = received.filter((s) => s.metadata?.namespace === namespace);
+      expect(ours.map((s) => s.metadata?.name)).toEqual(expect.arrayContaining([`${stack}-cloud-credentials`, `${stack}-ca`, `${stack}-kubeconfig`]));
+      expect(ours.every((s) => s.kind === 'PartialObjectMetadata' && !('data' in s) && !('stringData' in s))).toBe(true);
+      expect(JSON.stringify(received)).not.toContain(Buffer.from(KUBECONFIG_SECRET_VALUE).toString('base64'));
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('fetches the kubeconfig and the application credential id only when asked', async () => {
+    const res = await service.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/kubeconfig`, headers: AUTH });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().kubeconfig).toBe(KUBECONFIG_SECRET_VALUE);
+    // Read, answered, and still never cached.
+    expect(JSON.stringify(service.engine.cache.contents())).not.toContain(KUBECONFIG_SECRET_VALUE);
+  });
+});
