@@ -171,6 +171,7 @@ class Client(object):
         cannot be reached gives way to the next. A mutating call whose answer
         timed out is not sent elsewhere: it may be running there."""
         failures = []
+        sent = False
         for i in range(len(self.urls)):
             index = (self._preferred + i) % len(self.urls)
             try:
