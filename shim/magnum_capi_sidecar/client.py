@@ -30,7 +30,8 @@ class OutcomeUnknown(SidecarUnavailable):
 
 def _never_sent(error):
     """True when the connection was never made, so the sidecar saw nothing."""
-    if isinstance(error, requests.ConnectTimeout):
+    if isinstance(error, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        # A refused TLS handshake (no client certificate, an unknown CA) ends before any request is sent.
         return True
     if not isinstance(error, requests.ConnectionError) or isinstance(error, requests.Timeout):
         return False

@@ -37,20 +37,24 @@ class Monitor(monitors.MonitorBase):
     def poll_health_status(self):
         client = self._client or sidecar.Client()
         answer = self._no_release() or self._ask(client)
+        managed = answer is not None
+        answer = answer or self._unknown("the sidecar manages no release of this cluster")
         self.data["health_status"] = answer["health_status"]
         self.data["health_status_reason"] = answer["health_status_reason"]
-        if self.cluster.status in _HEALABLE and self._driver is not None and self.cluster.stack_id:
+        # Only a cluster the sidecar holds a release of can have recovered.
+        if managed and self.cluster.status in _HEALABLE and self._driver is not None and self.cluster.stack_id:
             self._heal(client)
 
     def _ask(self, client):
+        """The sidecar's health answer, or None when it holds no release of
+        the cluster (a create refused after the release name was chosen): an
+        expected answer, not an error for Magnum's health job to log with a
+        traceback every minute."""
         workers = [ng.name for ng in self.cluster.nodegroups if ng.role != "master"]
         try:
             return client.cluster_health(self.cluster.uuid, workers)
         except exception.ClusterNotFound:
-            # The sidecar holds no release of it (a create refused after
-            # the release name was chosen): an expected answer, not an error
-            # for Magnum's health job to log with a traceback every minute.
-            return self._unknown("the sidecar manages no release of this cluster")
+            return None
 
     def _no_release(self):
         # A create refused before a release name was saved: nothing to ask.

@@ -124,7 +124,8 @@ class ClientTest(base.ShimTestCase):
         self.assertEqual(3, len(self.stub.requests))
 
     def test_a_release_busy_past_the_timeout_is_unavailable_not_a_failure(self):
-        self.config(timeout=1, group="capi_sidecar")
+        # An update is asynchronous: async_timeout is its budget.
+        self.config(timeout=1, async_timeout=1, group="capi_sidecar")
         self.answer(UPDATE, 503, {"error": {"code": "release_busy", "message": "release magnum-p/demo is busy"}})
         with self.assertRaises(sidecar.SidecarUnavailable) as ctx:
             self.client.update_cluster("u1", {})

@@ -247,11 +247,14 @@ class StatusYouCanTrustTest(ConductorFlowTest):
         self.play_ready(release, 2)
         cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
 
-        # update_cluster with a new node_count: Magnum leaves the node groups COMPLETE.
+        # update_cluster with a new node_count: Magnum leaves the node groups
+        # COMPLETE; the shim marks the default worker group it changes, but the
+        # sidecar waits for the MachineDeployment whatever the groups say.
         self.handler.cluster_update(self.context, cluster, 3, cluster.health_status, cluster.health_status_reason)
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual("UPDATE_IN_PROGRESS", cluster.status)
-        self.assertEqual({"CREATE_COMPLETE"}, {ng.status for ng in cluster.nodegroups})
+        self.assertEqual({"default-master": "CREATE_COMPLETE", "default-worker": "UPDATE_IN_PROGRESS"},
+                         {ng.name: ng.status for ng in cluster.nodegroups})
         md = self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")
         self.assertEqual(3, md["spec"]["replicas"])
         # Until the watch cache has the new spec, wait for the node count to reach Magnum.
