@@ -15,7 +15,7 @@ import type { ReadinessCheck, Driver } from './driver/types.js';
 import type { SecretStore } from './driver/ports.js';
 import { ChartCache } from './helm/chart-cache.js';
 import { createHelmClient } from './helm/client.js';
-import { unlockRevision } from './helm/record.js';
+import { UNLOCKED_DESCRIPTION, unlockRevision } from './helm/record.js';
 import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
@@ -89,7 +89,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
   const releases = createReleaseManager(helm, config.helm.concurrency, {
     holdsLease: leases.holds,
     unlock: async (ref, revision, from) => {
-      await unlockRevision(kube.core, ref, revision, `Release unlocked from stale ${from} state by magnum-capi-sidecar ${identity}: the lease holder was gone`);
+      await unlockRevision(kube.core, ref, revision, `${UNLOCKED_DESCRIPTION} ${from} state by magnum-capi-sidecar ${identity}: the lease holder was gone`);
       leaseSeries.unlocked(from);
     },
     log: logger,

@@ -269,6 +269,18 @@ class Driver(driver.Driver):
             creds = credentials.create(context, cluster)
             spec["credentials"] = creds
             answer = self.client.rotate_credential(cluster.uuid, spec)
+        except sidecar.OutcomeUnknown as e:
+            # No answer came (a timeout, a connection lost after sending): the
+            # sidecar may have applied the new credential. Both stay, and the
+            # cluster goes in progress so the status poll decides; a FAILED
+            # here would be a guess, and Magnum stops polling failed clusters.
+            cluster.user_id = old_user_id
+            if not _in_progress(context, cluster):
+                cluster.status = fields.ClusterStatus.UPDATE_IN_PROGRESS
+                _outcome_unknown(cluster, "credential rotation (application credentials %s and the one "
+                                 "it would replace kept)" % creds["application_credential_id"], e)
+                cluster.save()
+            return
         except Exception as e:
             cluster.user_id = old_user_id
             if creds and _refused(e):

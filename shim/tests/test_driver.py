@@ -331,6 +331,24 @@ class RotateCredentialTest(DriverTestCase):
         self.assertIn("unknown outcome", cluster.status_reason)
         self.assertIn("helm upgrade exit 1", cluster.status_reason)
 
+    def test_a_rotation_without_an_answer_is_left_in_progress_for_the_status_poll(self):
+        # A timeout is an outcome nobody knows: no UPDATE_FAILED for it. The
+        # cluster goes in progress, the status poll decides, both credentials stay.
+        import time
+        self.config(timeout=1, group="capi_sidecar")
+
+        def slow(body):
+            time.sleep(1.5)
+            return self.accepted(self.old.id)
+
+        self.sidecar.on("POST", self.path, 202, slow)
+        self.rotate()
+        cluster = objects.Cluster.get_by_uuid(self.context, self.cluster.uuid)
+        self.assertEqual(("UPDATE_IN_PROGRESS", "u1"), (cluster.status, cluster.user_id))
+        self.assertTrue(cluster.status_reason.startswith("outcome unknown: credential rotation"), cluster.status_reason)
+        self.assertEqual(3, len(self.cloud.app_creds))
+        self.assertIn(self.old.id, self.cloud.app_creds)
+
     def test_an_applied_rotation_completes_the_update(self):
         self.cluster.status, self.cluster.status_reason = "UPDATE_FAILED", "credential rotation failed with an unknown outcome"
         self.cluster.save()

@@ -11,6 +11,7 @@ import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupp
 import { namespaceFor } from '../magnum/names.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
 import { judgeDeletion } from '../status/deletion.js';
+import { awaitingOutcome, decideUnknownOutcome } from '../status/helm-outcome.js';
 import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver, StatusResult } from './types.js';
@@ -202,6 +203,8 @@ export function createDriver(deps: DriverDeps): Driver {
       if (!sync.ok) throw new ManagementClusterUnavailable(`status not known yet: ${sync.reason}`);
       const ref = refOf(spec);
       const first = observer.status(spec, ref, now(), false);
+      const awaited = awaitingOutcome(spec.cluster.status, spec.cluster.status_reason);
+      if (awaited) return decideUnknownOutcome(first.response, awaited, await releases.latest(ref));
       if (!(spec.cluster.status === 'DELETE_IN_PROGRESS' && first.clusterAbsent)) return first.response;
       // The cache says the Cluster is gone; only fresh reads of everything the release had may say DELETE_COMPLETE.
       const verdict = judgeDeletion(await remnants.find(ref));

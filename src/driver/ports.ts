@@ -7,6 +7,7 @@ import type { ClusterIdentity } from '../kube/labels.js';
 import type { StatusAnswer } from '../status/cluster.js';
 import type { ReleaseRemains, RemainingObject } from '../status/deletion.js';
 import type { HealthReport } from '../status/health.js';
+import type { RecordedRevision } from '../status/helm-outcome.js';
 
 export interface ReleaseRef {
   release: string;
@@ -31,6 +32,8 @@ export interface Releases {
   remove(ref: ReleaseRef): Promise<{ existed: boolean }>;
   /** Whether helm still records the release (any revision). */
   present(ref: ReleaseRef): Promise<boolean>;
+  /** helm's latest revision of the release, or null when helm records none. */
+  latest(ref: ReleaseRef): Promise<RecordedRevision | null>;
 }
 
 /** What a deleted release left behind, read fresh (never the cache), and deletion of its orphans. */

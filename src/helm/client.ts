@@ -91,8 +91,8 @@ export function createHelmClient(opts: HelmOptions): Helm {
         if (err instanceof HelmFailed && NOT_FOUND.test(err.message)) return [];
         throw err;
       }
-      const rows = JSON.parse(out || '[]') as { revision: number; status: string; chart: string }[];
-      return rows.map((r) => ({ revision: r.revision, status: parseStatus(r.status), chart: r.chart }));
+      const rows = JSON.parse(out || '[]') as { revision: number; status: string; chart: string; description?: string }[];
+      return rows.map((r) => ({ revision: r.revision, status: parseStatus(r.status), chart: r.chart, description: r.description ?? '' }));
     },
 
     async rollback(ref, revision) {

@@ -10,6 +10,9 @@ import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { managementError, statusCodeOf } from '../kube/errors.js';
 import type { ReleaseRef } from './types.js';
 
+/** How the description of a revision this sidecar unlocked begins: that failure is ours, not the operation's. */
+export const UNLOCKED_DESCRIPTION = 'Release unlocked from stale';
+
 export const recordSecretName = (release: string, revision: number) => `sh.helm.release.v1.${release}.v${revision}`;
 
 const GZIP_MAGIC = [0x1f, 0x8b, 0x08];

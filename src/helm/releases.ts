@@ -7,9 +7,10 @@
 import type { Logger } from 'pino';
 import type { ReleasePlan, Releases } from '../driver/ports.js';
 import { ReleaseBusy } from '../errors.js';
+import { UNLOCKED_DESCRIPTION } from './record.js';
 import { decideRecovery, type PendingStatus } from './recovery.js';
 import { ReleaseQueue } from './release-queue.js';
-import type { Helm, ReleaseRef } from './types.js';
+import type { Helm, ReleaseRef, ReleaseRevision } from './types.js';
 
 export interface ReleaseManagerOptions {
   /** Marks a pending revision failed in helm's release record (see `record.ts`). */
@@ -50,6 +51,12 @@ export function createReleaseManager(helm: Helm, concurrency: number, opts: Rele
     // first would re-apply an old spec to the infrastructure about to go.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
     present: async (ref: ReleaseRef) => (await helm.history(ref)).length > 0,
+    latest: async (ref: ReleaseRef) => {
+      const latest = (await helm.history(ref)).reduce<ReleaseRevision | null>((a, r) => (a && a.revision > r.revision ? a : r), null);
+      if (!latest) return null;
+      const description = latest.description ?? '';
+      return { revision: latest.revision, status: latest.status, description, unlocked: latest.status === 'failed' && description.startsWith(UNLOCKED_DESCRIPTION) };
+    },
   };
   return manager;
 }

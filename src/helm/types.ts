@@ -33,6 +33,8 @@ export interface ReleaseRevision {
   revision: number;
   status: ReleaseStatus;
   chart: string;
+  /** helm's own words for the revision (its failure, for a failed one). */
+  description?: string;
 }
 
 export interface ReleaseInfo extends ReleaseRef {

@@ -15,7 +15,7 @@
  * clusters do not hold 10,000 copies of "ControlPlaneComponentsHealthy".
  */
 import type { CapiObject, Condition, ObjectMeta } from './objects.js';
-import { LABEL } from './vocabulary.js';
+import { ANNOTATION, LABEL } from './vocabulary.js';
 
 export type ProjectedKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachine' | 'HelmRelease' | 'Manifests';
 
@@ -131,11 +131,21 @@ function conditions(raw: unknown, withTime: boolean): Condition[] | undefined {
   });
 }
 
-function meta(raw: CapiObject, labels: readonly string[], extra: readonly ('generation' | 'deletionTimestamp' | 'creationTimestamp')[] = []): ProjectedMeta {
+function meta(
+  raw: CapiObject,
+  labels: readonly string[],
+  extra: readonly ('generation' | 'deletionTimestamp' | 'creationTimestamp')[] = [],
+  annotations?: readonly string[],
+): ProjectedMeta {
   const m = raw.metadata ?? {};
   const out: ProjectedMeta = { name: m.name ?? '', namespace: shared.of(m.namespace ?? '') };
   const kept = pick(record(m.labels), labels, true) as Record<string, string>;
   if (Object.keys(kept).length) out.labels = sharedObject(kept);
+  // Kinds whose annotations are read keep those few, in an object even when none is set (the readers expect one).
+  if (annotations) {
+    const read = pick(record(m.annotations), annotations, true) as Record<string, string>;
+    out.annotations = Object.keys(read).length ? sharedObject(read) : EMPTY;
+  }
   for (const f of extra) {
     const v = m[f];
     if (v !== undefined && v !== null) (out as unknown as Record<string, unknown>)[f] = v instanceof Date ? v.toISOString() : v;
@@ -197,7 +207,8 @@ export function projectControlPlane(raw: CapiObject): ProjectedReplicated {
 export function projectMachineDeployment(raw: CapiObject): ProjectedReplicated {
   return {
     ...base(raw),
-    metadata: meta(raw, [LABEL.cluster, LABEL.nodeGroup], ['generation']),
+    // The autoscaler's bounds: an autoscaled group has no spec.replicas, and its counts read "n/min..max".
+    metadata: meta(raw, [LABEL.cluster, LABEL.nodeGroup], ['generation'], [ANNOTATION.autoscalerMin, ANNOTATION.autoscalerMax]),
     spec: pick(raw.spec, ['replicas', 'clusterName'], true),
     status: status(raw, REPLICA_STATUS),
   };

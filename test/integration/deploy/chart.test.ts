@@ -62,6 +62,8 @@ const CHART_OWNED: Record<string, string> = {
   tokensFile: 'the tokens Secret\'s mount (tokens.existingSecret, tokens.key)',
   'tls.cert': 'the TLS Secret\'s mount (tls.existingSecret)',
   'tls.key': 'the TLS Secret\'s mount (tls.existingSecret)',
+  'tls.clientCA': 'a key of the TLS Secret, mounted beside it (tls.clientCAKey)',
+  'lease.identity': 'the pod\'s name, from the downward API (MCS_LEASE__IDENTITY)',
   valuesOverlays: 'the overlays ConfigMap\'s mount (valuesOverlays)',
   devDataDir: 'development mode only: never used with a kubeconfig',
 };

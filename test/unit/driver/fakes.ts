@@ -4,6 +4,7 @@ import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Plan
 import { ReleaseBusy } from '../../../src/errors.js';
 import { SerialByKey } from '../../../src/serial-by-key.js';
 import type { ReleaseRemains } from '../../../src/status/deletion.js';
+import type { RecordedRevision } from '../../../src/status/helm-outcome.js';
 import type { Spec } from '../../../src/magnum/spec.js';
 import { namespaceFor } from '../../../src/magnum/names.js';
 
@@ -24,6 +25,8 @@ export function fakePorts() {
     appCredId: 'ac-123' as string | null,
     /** Every lease is held elsewhere: each mutating call answers ReleaseBusy. */
     leaseBusy: false,
+    /** helm's latest revision, as its record says (null: no release). */
+    latest: null as RecordedRevision | null,
   };
   const planner: Planner = {
     plan(spec) {
@@ -52,6 +55,10 @@ export function fakePorts() {
     },
     async present() {
       return false;
+    },
+    async latest(ref) {
+      events.push(`helm history ${ref.release}`);
+      return state.latest;
     },
   };
   const secrets: SecretStore = {

@@ -209,14 +209,14 @@ describe('the Kubernetes version guard on every path that runs helm', () => {
   it.each(paths)('%s refuses a downgrade below the observed control plane, naming both versions, and changes nothing', async (_name, run) => {
     const { driver, events, state } = setup();
     state.version = 'v1.32.1';
-    await expect(run(driver, at('v1.31.4'))).rejects.toMatchObject({ statusCode: 422, code: 'not_supported', message: expect.stringMatching(/v1\.32\.1 to v1\.31\.4/) });
+    await expect(run(driver, at('v1.31.4'))).rejects.toMatchObject({ statusCode: 422, code: 'not_supported', message: expect.stringMatching(/^Kubernetes cannot be downgraded\. The cluster runs v1\.32\.1, the new template's image has v1\.31\.4$/) });
     expect(events).toEqual([]);
   });
 
   it.each(paths)('%s refuses a minor change, which only an upgrade makes', async (_name, run) => {
     const { driver, events, state } = setup();
     state.version = 'v1.31.4';
-    await expect(run(driver, at('v1.32.1'))).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/only upgrade_cluster/) });
+    await expect(run(driver, at('v1.32.1'))).rejects.toMatchObject({ code: 'not_supported', message: expect.stringMatching(/^Only an upgrade changes the Kubernetes minor version\. The cluster runs v1\.31\.4, this call's image has v1\.32\.1$/) });
     expect(events).toEqual([]);
   });
 
@@ -276,6 +276,23 @@ describe('delete and DELETE_COMPLETE', () => {
     expect(res.cluster.status).toBe('DELETE_IN_PROGRESS');
     expect(res.cluster.status_reason).toMatch(reason);
     expect(events).toEqual([`fresh reads ${RELEASE}`, ...deletes]);
+  });
+
+  // Issue 14: an answer the shim lost leaves the cluster in progress; helm's record is part of what decides it.
+  const lostCreate = () => spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'CREATE_IN_PROGRESS', status_reason: 'outcome unknown: create: ReadTimeout' });
+
+  it('asks helm about an operation whose answer was lost, and fails it in helm\'s words', async () => {
+    const { driver, events, state } = setup();
+    state.latest = { revision: 1, status: 'failed', description: 'Release "x" failed: the server rejected it', unlocked: false };
+    const res = await driver.clusterStatus(lostCreate());
+    expect(res.cluster).toMatchObject({ status: 'CREATE_FAILED', status_reason: 'helm failed the create (revision 1): Release "x" failed: the server rejected it' });
+    expect(events).toEqual([`helm history ${RELEASE}`]);
+  });
+
+  it('asks helm about nothing else: a status call costs no request', async () => {
+    const { driver, events } = setup();
+    await driver.clusterStatus(spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'CREATE_IN_PROGRESS', status_reason: 'waiting for the control plane' }));
+    expect(events).toEqual([]);
   });
 
   it('never reports DELETE_COMPLETE when the fresh read fails, and keeps the secrets', async () => {

@@ -51,6 +51,12 @@ an empty name).
 {{- if not $config.defaultVolumeType -}}
 {{- $_ := unset $config "defaultVolumeType" -}}
 {{- end -}}
+{{- if not $config.auditPolicy -}}
+{{- $_ := unset $config "auditPolicy" -}}
+{{- end -}}
+{{- if and $config.audit (not $config.audit.file) -}}
+{{- $_ := unset $config.audit "file" -}}
+{{- end -}}
 {{- /* Label values are strings to the service; YAML would make `true` or `10` something else. */ -}}
 {{- $labels := dict -}}
 {{- range $k, $v := $config.labelDefaults -}}
@@ -61,7 +67,11 @@ an empty name).
 {{- $_ := set $config "kubeconfig" "in-cluster" -}}
 {{- $_ := set $config "tokensFile" (printf "%s/%s" $paths.tokens .Values.tokens.key) -}}
 {{- if .Values.tls.enabled -}}
-{{- $_ := set $config "tls" (dict "cert" (printf "%s/tls.crt" $paths.tls) "key" (printf "%s/tls.key" $paths.tls)) -}}
+{{- $tls := dict "cert" (printf "%s/tls.crt" $paths.tls) "key" (printf "%s/tls.key" $paths.tls) -}}
+{{- if .Values.tls.clientCAKey -}}
+{{- $_ := set $tls "clientCA" (printf "%s/%s" $paths.tls .Values.tls.clientCAKey) -}}
+{{- end -}}
+{{- $_ := set $config "tls" $tls -}}
 {{- end -}}
 {{- $overlays := list -}}
 {{- range $name, $_ := .Values.valuesOverlays -}}
