@@ -9,6 +9,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // A hang guard, not a speed check: the devstack and CLI tests run bash
+          // and node processes, which take seconds on a 2-core machine running
+          // the integration suites beside them.
+          testTimeout: 30_000,
         },
       },
       {

@@ -12,7 +12,7 @@ import { ListWatcher } from '../../../src/kube/list-watch.js';
 import { skipNotice } from '../../support/chart-repo.js';
 import { capiPlayer } from '../harness/capi.js';
 import { kube } from '../harness/kube.js';
-import { AUTH, realChart, SECRETS, startService } from '../harness/service.js';
+import { ADMIN_AUTH, AUTH, realChart, SECRETS, startService } from '../harness/service.js';
 import { clusterSpec, withStack } from '../harness/specs.js';
 
 const repo = inject('chartRepo');
@@ -107,7 +107,7 @@ describe.skipIf(!repo)('the caches after a real chart with every secret', () => 
   });
 
   it('fetches the kubeconfig and the application credential id only when asked', async () => {
-    const res = await service.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/kubeconfig`, headers: AUTH });
+    const res = await service.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/kubeconfig`, headers: ADMIN_AUTH });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().kubeconfig).toBe(KUBECONFIG_SECRET_VALUE);
     // Read, answered, and still never cached.
