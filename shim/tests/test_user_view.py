@@ -118,7 +118,7 @@ class HealthWithoutReleaseTest(test_driver.DriverTestCase):
 
     def test_a_release_the_sidecar_does_not_hold_is_unknown_and_quiet(self):
         cluster = self.make_cluster(self.template, status="CREATE_FAILED", stack_id="c-abcdefghijkl")
-        self.sidecar.on("GET", "/v1/clusters/%s/health" % cluster.uuid, 404, {"error": {
+        self.sidecar.on("GET", "/v1/clusters/%s/health?nodegroup=default-worker" % cluster.uuid, 404, {"error": {
             "code": "not_found", "message": "no cluster %s is managed here" % cluster.uuid}})
         cluster, logs = self.health(cluster)
         self.assertEqual(("UNKNOWN", {"cluster": "the sidecar manages no release of this cluster"}),

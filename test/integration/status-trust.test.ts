@@ -8,7 +8,7 @@ import type { SpecInput } from '../../src/magnum/spec.js';
 import { skipNotice } from '../support/chart-repo.js';
 import { capiPlayer } from './harness/capi.js';
 import { kube } from './harness/kube.js';
-import { AUTH, realChart, startService } from './harness/service.js';
+import { AUTH, READER_AUTH, realChart, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
@@ -27,7 +27,8 @@ describe.skipIf(!repo)('status you can trust, on the real chart', () => {
   }, 60_000);
   afterAll(() => svc?.close());
 
-  const call = (method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: object) => svc.app.inject({ method, url, headers: AUTH, ...(payload ? { payload } : {}) });
+  // Reads of one cluster are for readers (and admins); the driver's token has the shim's routes only.
+  const call = (method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: object) => svc.app.inject({ method, url, headers: method === 'GET' ? READER_AUTH : AUTH, ...(payload ? { payload } : {}) });
   const status = async (spec: SpecInput): Promise<Answer> => {
     const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, spec);
     expect(res.statusCode, res.body).toBe(200);

@@ -75,7 +75,14 @@ describe.skipIf(!repo)('the caches after a real chart with every secret', () => 
       expect(text).not.toContain(secret);
       expect(index).not.toContain(secret);
     }
-    for (const bulk of ['managedFields', 'annotations', 'kubeadmConfigSpec', 'manifests', 'values', 'valuesSources', 'template', 'dashboards.json', 'helm.sh/chart']) expect(text).not.toContain(bulk);
+    // Annotations: only the autoscaler's bounds, only on MachineDeployments (an autoscaled group's counts read them).
+    const AUTOSCALER = ['cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size', 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size'];
+    for (const o of held) {
+      const kept = Object.keys(o.metadata?.annotations ?? {});
+      expect(kept.filter((a) => o.kind !== 'MachineDeployment' || !AUTOSCALER.includes(a)), `${o.kind} ${o.metadata?.name}`).toEqual([]);
+    }
+    expect(text).not.toContain('kubectl.kubernetes.io/last-applied-configuration');
+    for (const bulk of ['managedFields', 'kubeadmConfigSpec', 'manifests', 'values', 'valuesSources', 'template', 'dashboards.json', 'helm.sh/chart']) expect(text).not.toContain(bulk);
     expect(service.engine.index.lookup(spec.cluster.uuid)).toEqual({ uuid: spec.cluster.uuid, release: stack, namespace, projectId: spec.cluster.project_id });
     // Few hundred bytes per object, whatever the chart wrote (its Manifests alone are ~200 KB).
     expect(text.length / held.length).toBeLessThan(700);
