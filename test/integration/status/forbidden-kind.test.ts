@@ -50,7 +50,7 @@ async function kubeconfigWithoutManifests(kubeconfig: string): Promise<string> {
   return path;
 }
 
-describe.skipIf(!repo)('a forbidden kind degrades only the parts that need it (real chart)', () => {
+describe.skipIf(!repo)('a forbidden kind, and helm\'s record of what it refused (real chart)', () => {
   const kubeconfig = inject('kubeconfig');
   let full: Awaited<ReturnType<typeof startService>>;
   let limited: Awaited<ReturnType<typeof startService>>;
@@ -92,5 +92,29 @@ describe.skipIf(!repo)('a forbidden kind degrades only the parts that need it (r
 
     const deleted = await full.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: withStack(spec, stack, 'CREATE_COMPLETE') });
     expect(deleted.statusCode, deleted.body).toBe(202);
+  });
+
+  // Issue 14: an operation whose answer the shim lost is decided with helm's own record too.
+  it('fails an update whose answer was lost, in helm\'s words, when helm recorded its revision failed', async () => {
+    const spec = clusterSpec('lost-update');
+    const created = await full.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(created.statusCode, created.body).toBe(201);
+    const stack = created.json().stack_id as string;
+    await capiPlayer(kubeconfig, NS, stack).allReady({ 'default-worker': 2 });
+
+    // An update run by the replica that may not touch Manifests: helm records revision 2 failed.
+    const updating = { ...withStack(spec, stack, 'UPDATE_IN_PROGRESS'), nodegroups: spec.nodegroups!.map((g) => (g.name === 'default-worker' ? { ...g, node_count: 3 } : g)) };
+    const failed = await limited.app.inject({ method: 'PUT', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: updating });
+    expect(failed.statusCode, failed.body).toBe(502);
+
+    // The shim never got that answer (it timed out): the cluster is in progress, the outcome unknown.
+    const lost = { ...updating, cluster: { ...updating.cluster, status_reason: 'outcome unknown: update: ReadTimeout; the status poll decides from the management cluster' } };
+    const res = await full.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: lost });
+    expect(res.statusCode, res.body).toBe(200);
+    const answer = res.json() as { cluster: { status: string; status_reason: string } };
+    expect(answer.cluster.status).toBe('UPDATE_FAILED');
+    expect(answer.cluster.status_reason).toMatch(/^helm failed the update \(revision 2\): .*manifests/is);
+
+    await full.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: withStack(spec, stack, 'UPDATE_FAILED') });
   });
 });
