@@ -10,10 +10,10 @@
 import { execa, type ResultPromise } from 'execa';
 import { builtinModules } from 'node:module';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../support/ports.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -134,17 +134,6 @@ describe('the runtime stage, rebuilt in a temporary directory', () => {
     }
     expect([...missing]).toEqual([]);
   });
-
-  async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
-  }
 
   /** The environment of a container started from the image, plus the test's own settings. */
   function containerEnv(extra: Record<string, string>): Record<string, string> {

@@ -5,11 +5,11 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN } from '../../support/app.js';
 import { ROOT } from './service.js';
+import { freePort } from '../../support/ports.js';
 
 export interface Replica {
   name: string;
@@ -22,17 +22,6 @@ export interface Replica {
   kill9: () => Promise<void>;
   call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; headers: Headers }>;
   stop: () => Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startReplicas(count: number, kubeconfig: string, env: Record<string, string>): Promise<Replica[]> {

@@ -1,6 +1,5 @@
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { startServer } from '../../../src/server.js';
 import { TOKEN, captureLogs } from '../../support/app.js';
 import { recordingDriver } from '../../support/fake-driver.js';
 import { minimalSpec } from '../../support/spec.js';
+import { freePort } from '../../support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcs-tokens-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,15 +30,6 @@ function tokensFile(): string {
   const path = join(dir, 'tokens');
   writeFileSync(path, `# test\n${TOKEN}\n`);
   return path;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('graceful shutdown', () => {
