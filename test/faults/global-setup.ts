@@ -4,14 +4,12 @@
  * ('' when the packaged charts are absent; the suites then skip).
  */
 import type { TestProject } from 'vitest/node';
-import { REAL_CHART_VERSION, realChartsDir, skipNotice, startChartRepo } from '../support/chart-repo.js';
+import { serveRealCharts } from '../support/chart-repo.js';
 
 export default async function setup(project: TestProject) {
-  const chartsDir = realChartsDir();
-  const repo = chartsDir ? await startChartRepo(chartsDir) : null;
-  process.stderr.write(repo ? `real chart: openstack-cluster ${REAL_CHART_VERSION} from ${chartsDir} served at ${repo.url}\n` : `${skipNotice('the real-chart fault suites')}\n`);
-  project.provide('chartRepo', repo?.url ?? '');
+  const repo = await serveRealCharts('the real-chart fault suites');
+  project.provide('chartRepo', repo.url);
   return async () => {
-    await repo?.close();
+    await repo.close();
   };
 }

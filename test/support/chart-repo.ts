@@ -111,6 +111,17 @@ export async function startChartRepo(dir: string): Promise<ChartRepo> {
   };
 }
 
+/**
+ * For a project's global setup: the loopback repository of the packaged charts, saying on stderr
+ * where it serves them from, or, when they are absent, which suites will skip. `url` is '' then.
+ */
+export async function serveRealCharts(suites: string): Promise<{ url: string; close(): Promise<void> }> {
+  const dir = realChartsDir();
+  const repo = dir ? await startChartRepo(dir) : null;
+  process.stderr.write(repo ? `real chart: openstack-cluster ${REAL_CHART_VERSION} from ${dir} served at ${repo.url}\n` : `${skipNotice(suites)}\n`);
+  return { url: repo?.url ?? '', close: async () => repo?.close() };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--versions')) {
   const dir = realChartsDir();
   process.stdout.write(dir

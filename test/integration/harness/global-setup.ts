@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCluster } from '../../../src/devcluster/index.js';
-import { REAL_CHART_VERSION, realChartsDir, skipNotice, startChartRepo } from '../../support/chart-repo.js';
+import { serveRealCharts } from '../../support/chart-repo.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,12 +27,10 @@ export default async function setup(project: TestProject) {
   project.provide('kubeconfig', cluster.kubeconfigPath);
   project.provide('apiServer', cluster.server);
   project.provide('dataDir', dataDir);
-  const chartsDir = realChartsDir();
-  const repo = chartsDir ? await startChartRepo(chartsDir) : null;
-  process.stderr.write(repo ? `real chart: openstack-cluster ${REAL_CHART_VERSION} from ${chartsDir} served at ${repo.url}\n` : `${skipNotice('the real-chart integration suites')}\n`);
-  project.provide('chartRepo', repo?.url ?? '');
+  const repo = await serveRealCharts('the real-chart integration suites');
+  project.provide('chartRepo', repo.url);
   return async () => {
-    await repo?.close();
+    await repo.close();
     await cluster.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
