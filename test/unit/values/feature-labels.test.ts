@@ -11,7 +11,7 @@ import { InvalidLabel, MagnumRuleViolation } from '../../../src/errors.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
 import { AUDIT_POLICY_FILE, DEFAULT_AUDIT_POLICY } from '../../../src/values/audit.js';
 import { checkLabelDefaults } from '../../../src/values/site-check.js';
-import { at, render, specWith } from './helpers.js';
+import { at, render, specWith, type LabelRow as Row } from './helpers.js';
 
 const CIPHERS = "a comma-separated list of cipher suite names Go's crypto/tls knows, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 const API_ARGS = 'controlPlane.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs';
@@ -19,19 +19,6 @@ const ISSUER = { oidc_issuer_url: 'https://idp.example.test', oidc_client_id: 'k
 const AUDIT = { audit_log_enabled: 'true' };
 const MANILA = { manila_csi_enabled: 'true' };
 const SHARE_NET = '5e3a0a56-8f0e-4c9b-9d55-0a3c1f6b2e11';
-
-interface Row {
-  label: string;
-  path: string;
-  default: unknown;
-  template: [string, unknown];
-  cluster: [string, unknown];
-  malformed?: [string, string];
-  /** Template labels the label needs to have an effect, set in every case. */
-  needs?: Record<string, string>;
-  /** Other changes to the spec (a CNI, Manila's share types). */
-  change?: (s: SpecInput) => void;
-}
 
 const cilium = (s: SpecInput) => {
   s.cluster_template.network_driver = 'cilium';

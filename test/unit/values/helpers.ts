@@ -5,6 +5,21 @@ import { parseConfig, type ConfigInput } from '../../../src/config.js';
 import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
 import { toChartValues } from '../../../src/values/index.js';
 
+/** One label's table: where it lands, its default, a template and a cluster value, and a malformed one. */
+export interface LabelRow {
+  label: string;
+  /** Where the label lands in the values. */
+  path: string;
+  default: unknown;
+  template: [string, unknown];
+  cluster: [string, unknown];
+  malformed?: [string, string];
+  /** Template labels the label needs to have an effect (a size, an old chart), set in every case. */
+  needs?: Record<string, string>;
+  /** Other changes to the spec (a CNI, Manila's share types). */
+  change?: (s: SpecInput) => void;
+}
+
 export const SPECS_DIR = join(import.meta.dirname, '../../fixtures/specs');
 
 export function fixture(name: string): SpecInput {

@@ -7,22 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { InvalidLabel } from '../../../src/errors.js';
 import { parseConfig } from '../../../src/config.js';
 import { planRelease } from '../../../src/values/index.js';
-import { at, render, specWith } from './helpers.js';
+import { at, render, specWith, type LabelRow as Row } from './helpers.js';
 
 /** What a volume type or zone label must look like (the chart writes it into YAML unquoted). */
 const PLAIN = 'a plain name (letters, digits, spaces and . _ / -; not a number, boolean or null)';
-
-interface Row {
-  label: string;
-  /** Where the label lands in the values. */
-  path: string;
-  default: unknown;
-  template: [string, unknown];
-  cluster: [string, unknown];
-  malformed?: [string, string];
-  /** Template labels the label needs to have an effect (a size, an old chart), set in every case. */
-  needs?: Record<string, string>;
-}
 
 const rows: Row[] = [
   { label: 'monitoring_enabled', path: 'addons.monitoring.enabled', default: false, template: ['true', true], cluster: ['no', false], malformed: ['maybe', 'boolean'] },
