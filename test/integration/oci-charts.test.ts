@@ -102,32 +102,41 @@ describe.skipIf(!CHARTS)('charts from an OCI registry', () => {
     const k = kube(kubeconfig);
     const tag = label.replace(/\W/g, '');
 
-    async function createWith(chart: { repo: string; name: string }, version?: string): Promise<string> {
+    /** POST /v1/clusters through a service configured with `chart`; the answer. */
+    async function create(chart: { repo: string; name: string }, version?: string) {
       const svc = await startService(kubeconfig, { helm, config: { chart: { ...chart, defaultVersion: open.versions[0]!, plainHttp: true } } });
       try {
         await svc.waitReady();
         const spec = clusterSpec(`oci-${tag}-${version?.replace(/\./g, '') ?? 'default'}-${chart.repo ? 'repo' : 'ref'}`, (s) => {
           s.cluster_template.labels = version ? { capi_helm_chart_version: version } : {};
         });
-        const res = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec as object });
-        expect(res.statusCode, res.body).toBe(201);
-        return res.json().stack_id as string;
+        return await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec as object });
       } finally {
         await svc.close();
       }
     }
-    const installedChart = async (stack: string) => (await k.get('Cluster', NS, stack))?.metadata.labels['helm.sh/chart'];
+    /** The chart and version the Cluster of the release created by `answer` was rendered from. */
+    async function installedChart(answer: Awaited<ReturnType<typeof create>>) {
+      expect(answer.statusCode, answer.body).toBe(201);
+      return (await k.get('Cluster', NS, answer.json().stack_id as string))?.metadata.labels['helm.sh/chart'];
+    }
 
     it('installs the default version from chart.repo oci://, and capi_helm_chart_version picks another', async () => {
       const newest = open.versions[0]!;
       const older = open.versions.at(-2)!;
-      expect(await installedChart(await createWith({ repo: open.repo, name: NAME }))).toBe(`${NAME}-${newest}`);
-      expect(await installedChart(await createWith({ repo: open.repo, name: NAME }, older))).toBe(`${NAME}-${older}`);
+      expect(await installedChart(await create({ repo: open.repo, name: NAME }))).toBe(`${NAME}-${newest}`);
+      expect(await installedChart(await create({ repo: open.repo, name: NAME }, older))).toBe(`${NAME}-${older}`);
     });
 
     it('installs the version asked for from a full oci:// reference as chart.name, not the newest', async () => {
       const older = open.versions[1]!;
-      expect(await installedChart(await createWith({ repo: '', name: `${open.repo}/${NAME}` }, older))).toBe(`${NAME}-${older}`);
+      expect(await installedChart(await create({ repo: '', name: `${open.repo}/${NAME}` }, older))).toBe(`${NAME}-${older}`);
+    });
+
+    it('a version the registry does not hold is a 502 with helm\'s words, not the newest installed', async () => {
+      const res = await create({ repo: open.repo, name: NAME }, '0.1.0');
+      expect(res.statusCode, res.body).toBe(502);
+      expect(res.json().error).toMatchObject({ code: 'helm_failed', message: expect.stringMatching(/^helm pull exit 1: .*0\.1\.0.*not found/i) });
     });
   });
 });
