@@ -5,11 +5,11 @@
  */
 import { InvalidInput } from '../errors.js';
 import { isReleaseName } from '../magnum/names.js';
+import { CHART_VERSION } from '../values/chart-versions.js';
 import { chartSource, registryArgs } from './chart-source.js';
 import type { ChartRef, RegistryAccess, ReleaseRef } from './types.js';
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
 export function checkRef(ref: ReleaseRef): void {
   if (!isReleaseName(ref.release)) throw new InvalidInput(`release name ${JSON.stringify(ref.release)} is not a valid helm release name`, 'cluster.stack_id');
@@ -26,7 +26,7 @@ function chartArgs(chart: ChartRef, archive?: string, registry?: RegistryAccess)
   const source = chartSource(chart);
   // A local chart directory carries its own version.
   if (source.kind === 'local') return [source.path];
-  if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
+  if (!CHART_VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
   if (source.kind === 'oci') return [source.reference, '--version', chart.version, ...registryArgs(source, registry)];
   return [source.name, '--repo', source.repo, '--version', chart.version];
 }
