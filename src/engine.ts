@@ -64,9 +64,9 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
   const index = watchClusterIndex(kube.config, (err) => logger.warn({ err: describeError(err) }, 'cluster index watch broken; re-listing'));
   const binary = resolveHelmBinary(config.helm.binary);
   const onRun = (run: Parameters<EngineMetrics['helmRun']>[0]) => metrics?.helmRun(run);
-  const chartRegistry = { plainHttp: config.chart.plainHttp, registryConfig: config.chart.registryConfig };
   const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary, {
-    registry: chartRegistry,
+    // plainHttp and registryConfig: how helm reaches an OCI chart registry.
+    registry: config.chart,
     onRun,
     onPull: (outcome) => metrics?.chartPull(outcome),
   });
@@ -76,7 +76,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
     timeoutSeconds: config.helm.timeoutSeconds,
     archiveFor: (req) => chartCache.archive(req.chart),
-    registry: chartRegistry,
+    registry: config.chart,
     onRun,
   });
   const identity = config.lease.identity ?? `${hostname()}/${process.pid}`;
