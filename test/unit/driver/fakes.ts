@@ -30,6 +30,8 @@ export function fakePorts() {
     latest: null as RecordedRevision | null,
     /** The server groups every plan asks for (an id of null: not resolved by the shim). */
     serverGroups: [] as ServerGroupPlan[],
+    /** Non-default node groups the status call reports gone. */
+    deletedNodegroups: [] as string[],
   };
   const planner: Planner = {
     plan(spec) {
@@ -92,7 +94,7 @@ export function fakePorts() {
         response: {
           cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null, api_address: null, coe_version: null, master_addresses: [], node_addresses: [] },
           nodegroups: [],
-          deleted_nodegroups: [],
+          deleted_nodegroups: [...state.deletedNodegroups],
         },
       };
     },
