@@ -20,6 +20,7 @@ from magnum import objects
 from magnum.service import periodic
 from oslo_service import loopingcall
 
+from magnum_capi_sidecar import conf  # noqa: F401  (registers [capi_sidecar], also when this suite runs alone)
 from tests import base
 
 ENV = ("MCS_SIDECAR_URL", "MCS_SIDECAR_TOKEN_FILE", "MCS_E2E_KUBECONFIG", "MCS_KUBECTL")
