@@ -59,8 +59,9 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   networkingValues,
   apiServerValues,
   controlPlaneValues,
-  controlPlaneServerGroupValues,
   nodeGroupValues,
+  // After the node groups, so a node-group name the chart cannot take is refused for that first.
+  controlPlaneServerGroupValues,
   etcdValues,
   bootVolumeValues,
   extraNetworkValues,
