@@ -4,10 +4,11 @@ import type { Config } from './config.js';
 import { releaseNameFor } from './driver/release-name.js';
 import type { Spec } from './magnum/spec.js';
 import { createPlanner } from './planner.js';
+import { withoutRegistryPasswords } from './values/registries.js';
 
 export async function renderSpec(spec: Spec, config: Config): Promise<RenderResponse> {
   const planner = await createPlanner(config);
   const named: Spec = { ...spec, cluster: { ...spec.cluster, stack_id: releaseNameFor(spec.cluster) } };
   const plan = planner.plan(named);
-  return { ...plan, helm_args: planner.helmArgs(plan) };
+  return { ...plan, values: withoutRegistryPasswords(plan.values), helm_args: planner.helmArgs(plan) };
 }
