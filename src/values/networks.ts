@@ -78,6 +78,8 @@ function certSans(ctx: RenderContext): string[] | undefined {
 interface NamedRange {
   name: string;
   cidr: Cidr;
+  /** A pod or Service range the labels set (not the chart's default). */
+  chosen?: boolean;
 }
 
 /** The node range counts only when the chart creates the network: a fixed network's subnet is Neutron's, not a label's. */
@@ -93,7 +95,8 @@ function checkOverlaps(ranges: NamedRange[]): void {
   for (let i = 0; i < ranges.length; i++) {
     for (let j = i + 1; j < ranges.length; j++) {
       const [a, b] = [ranges[i]!, ranges[j]!];
-      if (!overlaps(a.cidr, b.cidr)) continue;
+      // Clusters made before these labels keep their node network against the chart's defaults: only a chosen range is judged.
+      if (!(a.chosen || b.chosen) || !overlaps(a.cidr, b.cidr)) continue;
       const label = [a, b].find((r) => !r.name.includes(' ')) ?? a;
       // The reason first, without a full stop: Magnum shows the text up to its first one as the title.
       throw new MagnumRuleViolation(`labels ${a.name} and ${b.name} must not overlap: ${a.cidr.text} and ${b.cidr.text}`, `labels.${label.name}`);
@@ -110,6 +113,7 @@ export function clusterNetworkValues(ctx: RenderContext): Values {
   const named = (label: string, cidr: Cidr | undefined, fallback: string): NamedRange => ({
     name: cidr ? label : `${label} (default ${fallback})`,
     cidr: cidr ?? parseCidr(fallback)!,
+    chosen: cidr !== undefined,
   });
   const node = nodeRange(ctx);
   checkOverlaps([
