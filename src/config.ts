@@ -211,7 +211,7 @@ function envValue(name: string, value: string): unknown {
 }
 
 /** Keys whose spelling camel-casing cannot reach (`MCS_TLS__CLIENT_CA` → `clientCA`). */
-const SPELLINGS: Record<string, string> = { clientCa: 'clientCA' };
+const SPELLINGS: Record<string, string> = { clientCa: 'clientCA', trustedCas: 'trustedCAs' };
 
 function camel(s: string): string {
   const word = s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config.js';
+import { ConfigError, loadConfig, parseConfig } from '../../../src/config.js';
 import { Spec } from '../../../src/magnum/spec.js';
 import { renderSpec } from '../../../src/render.js';
 import { loadValueLayers, planRelease } from '../../../src/values/index.js';
@@ -68,5 +68,25 @@ describe('registryAuth', () => {
     // ... with the credentials replaced.
     expect(text).not.toContain(PASSWORD);
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('registry settings from the environment and a config file', () => {
+  it('reads JSON and comma lists from MCS_* variables', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const config = loadConfig({
+      MCS_TRUSTED_CAS: JSON.stringify({ 'registry-ca': pem }),
+      MCS_INSECURE_REGISTRIES: 'registry.local:5000,10.0.0.5',
+      MCS_REGISTRY_MIRRORS: JSON.stringify({ 'docker.io': ['https://cache.example.com/v2/hub'] }),
+    });
+    expect(config.trustedCAs).toEqual({ 'registry-ca': pem });
+    expect(config.insecureRegistries).toEqual(['registry.local:5000', '10.0.0.5']);
+    expect(config.registryMirrors).toEqual({ 'docker.io': ['https://cache.example.com/v2/hub'] });
+  });
+
+  it('resolves a password file relative to the config file', async () => {
+    await writeFile(join(dir, 'config.yaml'), 'registryAuth:\n  registry.example.com:\n    username: robot\n    passwordFile: password\n');
+    const config = loadConfig({ MCS_CONFIG: join(dir, 'config.yaml') });
+    expect(config.registryAuth['registry.example.com']!.passwordFile).toBe(join(dir, 'password'));
   });
 });
