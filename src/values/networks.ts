@@ -6,9 +6,9 @@
  * (`api_server_cert_sans`). The chart writes `kubeNetwork` into the Cluster's
  * spec.clusterNetwork, which kubeadm and both CNIs read.
  */
+import { isIP } from 'node:net';
 import { InvalidLabel, MagnumRuleViolation } from '../errors.js';
 import { overlaps, parseCidr, type Cidr } from '../magnum/cidr.js';
-import { isIP } from 'node:net';
 import { cniType } from './addons.js';
 import { networkingValues } from './cluster.js';
 import type { RenderContext } from './context.js';

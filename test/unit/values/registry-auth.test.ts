@@ -11,7 +11,10 @@ import { ConfigError, loadConfig, parseConfig } from '../../../src/config.js';
 import { Spec } from '../../../src/magnum/spec.js';
 import { renderSpec } from '../../../src/render.js';
 import { loadValueLayers, planRelease } from '../../../src/values/index.js';
-import { captureLogs } from '../../support/app.js';
+import { auth, captureLogs, testApp } from '../../support/app.js';
+import { createDriver } from '../../../src/driver/operations.js';
+import { createPlanner } from '../../../src/planner.js';
+import { fakePorts } from '../driver/fakes.js';
 import { fixture } from './helpers.js';
 
 const PASSWORD = 'Pa55-registry-S3CRET';
@@ -39,6 +42,17 @@ describe('registryAuth', () => {
     const answer = await renderSpec(Spec.parse(fixture('default')), site());
     expect(answer.values.registryAuth).toEqual({ 'registry.example.com:5000': { username: 'robot', password: '[redacted]' } });
     expect(JSON.stringify(answer)).not.toContain(PASSWORD);
+  });
+
+  it('the dry-run route answers with the password redacted (POST /v1/values)', async () => {
+    const config = site();
+    const driver = createDriver({ config, ...fakePorts(), planner: await createPlanner(config) });
+    const { app } = await testApp({ driver });
+    const res = await app.inject({ method: 'POST', url: '/v1/values', headers: auth, payload: fixture('default') });
+    await app.close();
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().values.registryAuth).toEqual({ 'registry.example.com:5000': { username: 'robot', password: '[redacted]' } });
+    expect(res.body).not.toContain(PASSWORD);
   });
 
   it.each([
