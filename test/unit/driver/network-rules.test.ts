@@ -89,6 +89,19 @@ describe('the driver reads the live Cluster before any write', () => {
     expect(events.filter((e) => e.startsWith('helm apply') || e.startsWith('secrets') || e.startsWith('namespace'))).toEqual([]);
   });
 
+  it.each<Record<string, string>>([
+    { container_infra_prefix: 'http://registry.local/mirror' },
+    { availability_zone: '{{ x }}' },
+    { calico_ipv4pool: '10.0.0.0/16', service_cluster_ip_range: '10.0.0.0/20' },
+    { api_server_cert_sans: 'a b' },
+  ])('a malformed or conflicting %j is a 422 before anything is read or written', async (labels) => {
+    const { driver, reads, events } = await setup(DEFAULTS);
+    const refused: unknown = await driver.updateCluster(existing(labels)).catch((err: unknown) => err);
+    expect((refused as { statusCode?: number }).statusCode).toBe(422);
+    expect(reads).toEqual([]);
+    expect(events.filter((e) => !e.startsWith('lease'))).toEqual([]);
+  });
+
   it('an update that keeps the ranges goes on to helm', async () => {
     const { driver, events } = await setup({ ...DEFAULTS, pods: ['10.100.0.0/16'] });
     await driver.updateCluster(existing({ calico_ipv4pool: '10.100.0.0/16' }));
