@@ -19,6 +19,25 @@ const HostPort = z
 
 const PositiveInt = z.coerce.number().int().positive();
 
+/* Private registries (issue 16): the chart's registryMirrors, registryAuth and trustedCAs, site-wide. */
+/** A registry as containerd names it: a host (name, IPv4 or [IPv6]) with an optional port. */
+const REGISTRY_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const RegistryHost = z.string().regex(REGISTRY_HOST, 'expected a registry host such as registry.example.com or registry.example.com:5000');
+/** A mirror's URL; plain HTTP only for a host in insecureRegistries (checked with the mirrors, below). */
+const MirrorUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://registry.example.com/v2/docker.io' })
+  .refine((u) => !/["\\\s]/.test(u) && !/@|[?#]/.test(u.replace(/^https?:\/\//, '')), 'a mirror URL has no user, query, fragment, quotes or spaces');
+const Mirror = z.union([
+  MirrorUrl,
+  z.strictObject({
+    url: MirrorUrl,
+    capabilities: z.array(z.enum(['pull', 'resolve', 'push'])).min(1).optional(),
+    overridePath: z.boolean().optional(),
+  }),
+]);
+/** The chart writes these into containerd's TOML between double quotes. */
+const TomlText = z.string().min(1).max(255).regex(/^[^"\\\u0000-\u001f\u007f]+$/, 'must not contain quotes, backslashes or control characters');
+const Pem = z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'expected PEM certificates (-----BEGIN CERTIFICATE-----)');
+
 export const ConfigSchema = z.strictObject({
   /** Where the HTTP API listens. */
   listen: HostPort.default({ host: '127.0.0.1', port: 8080 }),
@@ -133,6 +152,21 @@ export const ConfigSchema = z.strictObject({
       }),
     )
     .optional(),
+  /**
+   * Mirrors of upstream registries on every node (containerd hosts.toml),
+   * after the `container_infra_prefix` label's: upstream host → mirror URLs,
+   * or `{url, capabilities, overridePath}` in the chart's shape.
+   */
+  registryMirrors: z.record(RegistryHost, z.array(Mirror).min(1)).default({}),
+  /**
+   * Credentials containerd presents to a registry: the password is read from
+   * a file at start-up (a mounted Secret), never from the config itself.
+   */
+  registryAuth: z.record(RegistryHost, z.strictObject({ username: TomlText, passwordFile: z.string().min(1) })).default({}),
+  /** CA certificates (PEM) added to every node's trust, by file name: for a registry with a private CA. */
+  trustedCAs: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a name of lower-case letters, digits and -'), Pem).default({}),
+  /** Registry hosts nodes may reach over plain HTTP or without verifying the certificate: never implied. */
+  insecureRegistries: z.array(RegistryHost).default([]),
   /** Operator values files layered above the generated values, in order. */
   valuesOverlays: z.array(z.string().min(1)).default([]),
   status: z
@@ -159,6 +193,17 @@ export const ConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where development mode (no kubeconfig) keeps its local cluster and token; default `.dev` in the project. */
   devDataDir: z.string().min(1).optional(),
+}).superRefine((config, ctx) => {
+  // An insecure mirror is a setting of its own: a stray http:// is refused, never taken as one.
+  const insecure = new Set(config.insecureRegistries);
+  for (const [upstream, mirrors] of Object.entries(config.registryMirrors)) {
+    mirrors.forEach((m, i) => {
+      const url = new URL(typeof m === 'string' ? m : m.url);
+      if (url.protocol === 'http:' && !insecure.has(url.host)) {
+        ctx.addIssue({ code: 'custom', path: ['registryMirrors', upstream, i], message: `plain HTTP needs ${url.host} in insecureRegistries` });
+      }
+    });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -175,10 +220,10 @@ const PREFIX = 'MCS_';
 /** Records whose keys are data (label names), not schema fields. */
 const RECORD_KEYS = new Set(['labelDefaults']);
 /** Structured settings a variable gives as JSON; text that is not JSON is left for the schema to refuse by name. */
-const JSON_KEYS = new Set(['csiCinderAllowedTopologies', 'auditPolicy']);
+const JSON_KEYS = new Set(['csiCinderAllowedTopologies', 'auditPolicy', 'registryMirrors', 'registryAuth', 'trustedCAs']);
 
 function envValue(name: string, value: string): unknown {
-  if (name === 'valuesOverlays') return value.split(',').filter(Boolean);
+  if (name === 'valuesOverlays' || name === 'insecureRegistries') return value.split(',').filter(Boolean);
   if (!JSON_KEYS.has(name)) return value;
   try {
     return JSON.parse(value) as unknown;
@@ -188,7 +233,7 @@ function envValue(name: string, value: string): unknown {
 }
 
 /** Keys whose spelling camel-casing cannot reach (`MCS_TLS__CLIENT_CA` → `clientCA`). */
-const SPELLINGS: Record<string, string> = { clientCa: 'clientCA' };
+const SPELLINGS: Record<string, string> = { clientCa: 'clientCA', trustedCas: 'trustedCAs' };
 
 function camel(s: string): string {
   const word = s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -243,6 +288,9 @@ function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<str
   if (isPlainObject(out.audit) && 'file' in out.audit) out.audit = { ...out.audit, file: abs(out.audit.file) };
   if (isPlainObject(out.chart) && 'registryConfig' in out.chart) out.chart = { ...out.chart, registryConfig: abs(out.chart.registryConfig) };
   if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
+  if (isPlainObject(out.registryAuth)) {
+    out.registryAuth = Object.fromEntries(Object.entries(out.registryAuth).map(([host, auth]) => [host, isPlainObject(auth) && 'passwordFile' in auth ? { ...auth, passwordFile: abs(auth.passwordFile) } : auth]));
+  }
   return out;
 }
 

@@ -21,6 +21,7 @@ import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
 import { watchClusterIndex, type WatchedIndex } from './kube/cluster-index.js';
 import { markMachinesForRemoval } from './kube/machines.js';
+import { liveClusterNetwork } from './kube/cluster-network.js';
 import { leaseMetrics } from './kube/lease-metrics.js';
 import { cacheObserver } from './kube/observer.js';
 import { createReleaseLeases } from './kube/release-lease.js';
@@ -134,6 +135,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
       await chartCache.archive(plan.chart);
     },
     markNodesForRemoval: (ref, group, nodes) => markMachinesForRemoval(kube, ref, group, nodes, config.status.capiVersion),
+    liveNetwork: liveClusterNetwork(kube.config, config.status.capiVersion, () => cache.countFreshRead()),
   }), metrics);
 
   // Start the watches without blocking start-up on a management cluster that is down: /readyz says so.

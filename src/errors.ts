@@ -56,7 +56,7 @@ export class InvalidLabel extends SidecarError {
   readonly statusCode = 422;
   readonly code = 'invalid_label';
 
-  /** `field` when the label is not the cluster's (a node group's own label). */
+  /** `field` names where the label was read when that is not the cluster's labels (a node group's, say). */
   constructor(readonly label: string, expected: string, got: string, field = `labels.${label}`) {
     super(`label ${label}: expected ${expected}, got ${JSON.stringify(got)}`, field);
   }

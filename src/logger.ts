@@ -32,6 +32,12 @@ export const REDACT_PATHS = [
   '*.kubeconfig',
   '*.credentials',
   '*.certificates',
+  // Registry credentials (registryAuth) inside chart values, wherever a plan or its values are logged.
+  'registryAuth',
+  'values.registryAuth',
+  '*.registryAuth',
+  '*.values.registryAuth',
+  '*.*.values.registryAuth',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -13,7 +13,9 @@ import { requireResolvedServerGroups, serverGroupNames } from '../magnum/server-
 import type { NodeGroup, Spec } from '../magnum/spec.js';
 import { judgeDeletion } from '../status/deletion.js';
 import { awaitingOutcome, decideUnknownOutcome } from '../status/helm-outcome.js';
-import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, RenderedRelease, SecretStore } from './ports.js';
+import { withoutRegistryPasswords } from '../values/registries.js';
+import type { ClusterIndex, HeldLease, LiveClusterNetwork, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, RenderedRelease, SecretStore } from './ports.js';
+import { checkNetworkChange } from './network-rules.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver, StatusResult } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
@@ -30,6 +32,8 @@ export interface DriverDeps {
   remnants: Remnants;
   /** Fetches (and caches) the plan's chart, so an unreachable chart repository fails before any write. */
   prepareChart?: (plan: ReleasePlan) => Promise<void>;
+  /** The Cluster's network as the management cluster holds it now: a live cluster's never changes. */
+  liveNetwork?: LiveClusterNetwork;
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
   markNodesForRemoval?: (ref: ReleaseRef, nodegroup: string, nodes: string[]) => Promise<number>;
   now?: () => Date;
@@ -73,10 +77,16 @@ export function createDriver(deps: DriverDeps): Driver {
     }
   }
 
+  /** Refuses, before anything changes, values that would move a live cluster's pod or Service range or DNS domain. */
+  const guardNetwork = async (plan: ReleasePlan) => {
+    if (deps.liveNetwork) checkNetworkChange(await deps.liveNetwork.read(plan), plan.values);
+  };
+
   /** Render first (pure, may refuse), then secrets, then helm: a refusal changes nothing. */
   async function converge(spec: Spec, opts: { secrets: boolean }): Promise<Accepted> {
     const plan = planner.plan(spec);
     requireResolvedServerGroups(plan.serverGroups);
+    await guardNetwork(plan);
     await deps.prepareChart?.(plan);
     if (opts.secrets) {
       await secrets.ensureNamespace(plan.namespace);
@@ -164,6 +174,7 @@ export function createDriver(deps: DriverDeps): Driver {
             : { ...spec, nodegroups: spec.nodegroups.map((ng) => (ng === group ? { ...ng, node_count: request.node_count } : ng)) };
         const plan = planner.plan(liveSpec(resized));
         requireResolvedServerGroups(plan.serverGroups);
+        await guardNetwork(plan);
         if (request.nodes_to_remove.length > 0 && deps.markNodesForRemoval && group.role !== 'master') {
           await deps.markNodesForRemoval(plan, group.name, request.nodes_to_remove);
         }
@@ -261,7 +272,7 @@ function summary(observer: Observer, loc: ReturnType<ClusterIndex['all']>[number
 /** The dry run's answer: the plan, the helm argv, and the server groups the shim must provide. */
 export function renderResponse(plan: RenderedRelease, helmArgs: string[]): RenderResponse {
   const { serverGroups, ...release } = plan;
-  return { ...release, helm_args: helmArgs, server_groups: serverGroups.map((g) => ({ ...g })) };
+  return { ...release, values: withoutRegistryPasswords(release.values), helm_args: helmArgs, server_groups: serverGroups.map((g) => ({ ...g })) };
 }
 
 /**

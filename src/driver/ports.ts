@@ -35,6 +35,19 @@ export interface Releases {
   latest(ref: ReleaseRef): Promise<RecordedRevision | null>;
 }
 
+/** A Cluster's spec.clusterNetwork: each field as the Cluster holds it, absent when it holds none. */
+export interface ClusterNetwork {
+  pods?: string[];
+  services?: string[];
+  serviceDomain?: string;
+}
+
+/** What the management cluster holds now, read fresh at the mutating call (never the watch cache). */
+export interface LiveClusterNetwork {
+  /** The Cluster's network, or null when the release has no Cluster yet. */
+  read(ref: ReleaseRef): Promise<ClusterNetwork | null>;
+}
+
 /** What a deleted release left behind, read fresh (never the cache), and deletion of its orphans. */
 export interface Remnants {
   /** Throws when the management cluster or helm cannot answer: a delete never completes on an error. */

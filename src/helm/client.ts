@@ -27,11 +27,12 @@ export function parseStatus(raw: unknown): ReleaseStatus {
 }
 
 /** Strings inside the values that must never appear in an error (credentials a values file may carry). */
-function secretsIn(values: unknown, out: string[] = []): string[] {
+function secretsIn(values: unknown, out: string[] = [], key = ''): string[] {
   if (typeof values === 'string') {
-    if (/BEGIN [A-Z ]*KEY|application_credential_secret|password/i.test(values)) out.push(values);
+    // A value under a `password` key (registryAuth) is a secret whatever it looks like.
+    if (key === 'password' || /BEGIN [A-Z ]*KEY|application_credential_secret|password/i.test(values)) out.push(values);
   } else if (values && typeof values === 'object') {
-    for (const v of Object.values(values)) secretsIn(v, out);
+    for (const [k, v] of Object.entries(values)) secretsIn(v, out, k);
   }
   return out;
 }

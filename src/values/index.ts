@@ -28,6 +28,9 @@ import { nodeGroupValues } from './nodegroups.js';
 import { controlPlaneServerGroupValues, serverGroupPlans } from './server-groups.js';
 import type { ServerGroupPlan } from '../magnum/server-groups.js';
 import { oidcValues } from './oidc.js';
+import { clusterNetworkValues } from './networks.js';
+import { placementValues } from './placement.js';
+import { registryValues } from './registries.js';
 import { tlsCipherValues } from './tls.js';
 
 export type ChartValues = Values;
@@ -37,6 +40,8 @@ export interface ValueLayers {
   base: Values[];
   /** The operator's files from config.valuesOverlays, above them. */
   overlays: Values[];
+  /** Registry credentials read from their files (registryAuth), between the generated values and the overlays. */
+  credentials?: Values;
 }
 
 export interface ReleasePlan {
@@ -75,6 +80,10 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   oidcValues,
   auditValues,
   tlsCipherValues,
+  // Issue 16: placement, cluster networks, registries.
+  placementValues,
+  clusterNetworkValues,
+  registryValues,
 ];
 
 /** The generated values alone; `spec.cluster.stack_id` must already name the release. */
@@ -96,7 +105,7 @@ export function planRelease(spec: Spec, site: Config, layers: ValueLayers): Rend
     release: ctx.release,
     namespace: namespaceFor(spec.cluster.project_id, site.namespacePrefix),
     chart: { repo: site.chart.repo, name: site.chart.name, version: ctx.chartVersion },
-    values: mergeAll([...layers.base, generated, ...layers.overlays]),
+    values: mergeAll([...layers.base, generated, ...(layers.credentials ? [layers.credentials] : []), ...layers.overlays]),
     serverGroups: serverGroupPlans(ctx),
   };
 }

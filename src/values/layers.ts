@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import type { ValueLayers } from './index.js';
 import type { Values } from './merge.js';
+import { registryAuthValues } from './registries.js';
 
 async function readValuesFile(path: string, setting: string): Promise<Values> {
   let doc: unknown;
@@ -25,10 +26,35 @@ async function readValuesFile(path: string, setting: string): Promise<Values> {
   return doc as Values;
 }
 
+/** The chart writes the password into containerd's TOML between double quotes. */
+const PASSWORD = /^[^"\\\u0000-\u001f\u007f]{1,1024}$/;
+
+/**
+ * Each registry's password from its file (a mounted Secret, say), one line,
+ * trailing newline dropped. Errors name the setting and the file, never the content.
+ */
+async function readRegistryPasswords(site: Config): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [host, auth] of Object.entries(site.registryAuth)) {
+    const setting = `registryAuth.${host}.passwordFile`;
+    let text: string;
+    try {
+      text = await readFile(auth.passwordFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`${setting}: cannot read ${auth.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+    }
+    const password = text.replace(/\r?\n$/, '');
+    if (!PASSWORD.test(password)) throw new ConfigError([`${setting}: ${auth.passwordFile} must hold one line without quotes, backslashes or control characters`]);
+    out[host] = password;
+  }
+  return out;
+}
+
 export async function loadValueLayers(site: Config, projectRoot: string): Promise<ValueLayers> {
   const dir = join(projectRoot, 'charts-values');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/.test(n)).sort();
   const base = await Promise.all(names.map((n) => readValuesFile(join(dir, n), 'charts-values')));
   const overlays = await Promise.all(site.valuesOverlays.map((p) => readValuesFile(p, 'valuesOverlays')));
-  return { base, overlays };
+  const credentials = registryAuthValues(site, await readRegistryPasswords(site));
+  return Object.keys(credentials).length > 0 ? { base, overlays, credentials } : { base, overlays };
 }

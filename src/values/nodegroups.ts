@@ -10,6 +10,7 @@ import { nodeLabelsOf, nodeTaintsOf } from '../magnum/node-attrs.js';
 import { checkFlavor, checkNodeCounts, nodeCounts } from '../magnum/rules.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import type { RenderContext } from './context.js';
+import { groupPlacement } from './placement.js';
 import type { Values } from './merge.js';
 import { nodeGroupServerGroupId, serverGroupPlans } from './server-groups.js';
 
@@ -85,6 +86,7 @@ export function nodeGroupValues(ctx: RenderContext): Values {
     if (Object.keys(nodeLabels).length > 0) item.nodeLabels = { ...nodeLabels };
     const serverGroupId = nodeGroupServerGroupId(serverGroups, g.name);
     if (serverGroupId) item.serverGroupId = serverGroupId;
+    Object.assign(item, groupPlacement(g, field));
     // The chart has no key for taints: they go into the group's own join configuration, which it merges over nodeGroupDefaults.
     if (taints.length > 0) item.kubeadmConfigSpec = { joinConfiguration: { nodeRegistration: { taints } } };
     if (autoscale) {

@@ -163,6 +163,10 @@ describe('the magnum-capi-sidecar chart', () => {
       expect(`${mountOf('tls')}/tls.crt`).toBe(config.tls!.cert);
       expect(volumeOf('overlays').configMap.name).toBe('magnum-capi-sidecar-overlays');
       expect(`${mountOf('overlays')}/10-registry.yaml`).toBe(config.valuesOverlays[0]);
+      // Registry passwords: a Secret mounted as files, named by registryAuth (issue 16).
+      expect(volumeOf('registry').secret).toEqual({ secretName: 'site-registry-passwords' });
+      expect(config.registryAuth['registry.example.com:5000']!.passwordFile.startsWith(`${mountOf('registry')}/`)).toBe(true);
+      expect(config.insecureRegistries).toEqual(['registry.local:5000']);
       expect(`${mountOf('config')}/config.yaml`).toBe(container.env.find((e: { name: string }) => e.name === 'MCS_CONFIG').value);
       expect(container.livenessProbe.httpGet.scheme).toBe('HTTPS');
       expect(container.readinessProbe.httpGet.scheme).toBe('HTTPS');

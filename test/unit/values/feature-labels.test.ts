@@ -11,7 +11,7 @@ import { InvalidLabel, MagnumRuleViolation } from '../../../src/errors.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
 import { AUDIT_POLICY_FILE, DEFAULT_AUDIT_POLICY } from '../../../src/values/audit.js';
 import { checkLabelDefaults } from '../../../src/values/site-check.js';
-import { at, render, specWith, type LabelRow as Row } from './helpers.js';
+import { at, describeLabelRows, render, specWith, type LabelRow as Row } from './helpers.js';
 
 const CIPHERS = "a comma-separated list of cipher suite names Go's crypto/tls knows, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 const API_ARGS = 'controlPlane.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs';
@@ -51,50 +51,7 @@ const rows: Row[] = [
   { label: 'manila_csi_share_network_id', path: 'addons.openstack.csiManila.defaultStorageClass.parameters.shareNetworkID', needs: MANILA, change: shareTypes, default: undefined, template: [SHARE_NET, SHARE_NET], cluster: ['0d5d4e4b9a0e4bd09d4c7d1a8c9f3e21', '0d5d4e4b9a0e4bd09d4c7d1a8c9f3e21'], malformed: ['net-1', 'a Manila share network id (a UUID)'] },
 ];
 
-function withLabels(row: Row, template: Record<string, string>, cluster: Record<string, string>) {
-  return specWith((s) => {
-    row.change?.(s);
-    s.cluster_template.labels = template;
-    s.cluster.labels = cluster;
-  });
-}
-
-describe.each(rows)('label $label → $path', (row) => {
-  const needs = row.needs ?? {};
-  const template = (v: string) => ({ ...needs, [row.label]: v });
-
-  it('default', () => {
-    const run = () => at(render(withLabels(row, needs, {})), row.path);
-    if (row.default === 'required') expect(run).toThrow(MagnumRuleViolation);
-    else expect(run()).toEqual(row.default);
-  });
-
-  it('template value', () => {
-    expect(at(render(withLabels(row, template(row.template[0]), {})), row.path)).toEqual(row.template[1]);
-  });
-
-  it('cluster value overrides the template', () => {
-    expect(at(render(withLabels(row, template(row.template[0]), { [row.label]: row.cluster[0] })), row.path)).toEqual(row.cluster[1]);
-  });
-
-  it('a site default applies when no label is set', () => {
-    expect(at(render(withLabels(row, needs, {}), { labelDefaults: { [row.label]: row.cluster[0] } }), row.path)).toEqual(row.cluster[1]);
-  });
-
-  it('a template value beats the site default', () => {
-    const values = render(withLabels(row, template(row.template[0]), {}), { labelDefaults: { [row.label]: row.cluster[0] } });
-    expect(at(values, row.path)).toEqual(row.template[1]);
-  });
-
-  if (row.malformed) {
-    const [bad, expected] = row.malformed;
-    it(`malformed ${JSON.stringify(bad)} is a 422 naming the label`, () => {
-      const run = () => render(withLabels(row, needs, { [row.label]: bad }));
-      expect(run).toThrow(InvalidLabel);
-      expect(run).toThrow(`label ${row.label}: expected ${expected}, got ${JSON.stringify(bad)}`);
-    });
-  }
-});
+describeLabelRows(rows);
 
 function labelled(template: Record<string, string>, change: (s: SpecInput) => void = () => {}) {
   return specWith((s) => {

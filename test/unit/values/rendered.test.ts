@@ -5,61 +5,14 @@
  * the OIDC and audit flags, the policy file and its volumes, the cipher
  * suites, the node labels and taints, and the Manila and Cilium values.
  */
-import { join } from 'node:path';
-import { loadAll, load } from 'js-yaml';
+import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type ConfigInput } from '../../../src/config.js';
-import { createHelmClient } from '../../../src/helm/client.js';
-import { derivedName } from '../../../src/magnum/names.js';
-import { Spec, type SpecInput } from '../../../src/magnum/spec.js';
 import { AUDIT_POLICY_FILE } from '../../../src/values/audit.js';
-import { loadValueLayers, planRelease, type ValueLayers } from '../../../src/values/index.js';
-import { packagedVersions, realChartsDir, skipNotice } from '../../support/chart-repo.js';
+import { packagedVersions, skipNotice } from '../../support/chart-repo.js';
+import { CHARTS, find, kcpSpec, kctSpec, renderObjects, type K8sObject } from './chart-render.js';
 import { fixture } from './helpers.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
-const CHARTS = realChartsDir();
-const helm = createHelmClient({ binary: join(ROOT, '.tools/helm3/helm'), timeoutSeconds: 60 });
-
 if (!CHARTS) process.stderr.write(`${skipNotice('test/unit/values/rendered.test.ts')}\n`);
-
-interface K8sObject {
-  kind: string;
-  metadata: { name: string };
-  spec?: Record<string, unknown>;
-  stringData?: Record<string, string>;
-}
-
-type Kcs = {
-  files: { path: string; content?: string; permissions?: string }[];
-  clusterConfiguration: { apiServer: { extraArgs: Record<string, string>; extraVolumes: { name: string; hostPath: string; mountPath: string; readOnly?: boolean }[] } };
-  initConfiguration: { nodeRegistration: { kubeletExtraArgs: Record<string, string> } };
-  joinConfiguration: { nodeRegistration: { kubeletExtraArgs: Record<string, string>; taints?: unknown[] } };
-};
-
-let layers: ValueLayers;
-
-async function renderObjects(input: SpecInput, version: string, site: ConfigInput = {}): Promise<K8sObject[]> {
-  const spec = Spec.parse({ ...input, cluster_template: { ...input.cluster_template, labels: { ...input.cluster_template.labels, capi_helm_chart_version: version } } });
-  const plan = planRelease(spec, parseConfig(site), layers);
-  const out = await helm.template({ ...plan, chart: { repo: '', name: join(CHARTS!, `openstack-cluster-${version}.tgz`), version } });
-  return (loadAll(out) as (K8sObject | null)[]).filter((o): o is K8sObject => o !== null);
-}
-
-function find(objects: K8sObject[], kind: string, name: string | RegExp): K8sObject {
-  const hit = objects.find((o) => o.kind === kind && (typeof name === 'string' ? o.metadata.name === name : name.test(o.metadata.name)));
-  if (!hit) throw new Error(`no ${kind} ${String(name)} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return hit;
-}
-
-function kcpSpec(objects: K8sObject[], release: string): Kcs {
-  return find(objects, 'KubeadmControlPlane', derivedName(release, 'control-plane')).spec!.kubeadmConfigSpec as Kcs;
-}
-
-function kctSpec(objects: K8sObject[], release: string, group: string): Kcs {
-  const kct = find(objects, 'KubeadmConfigTemplate', new RegExp(`^${derivedName(release, group)}-[0-9a-f]{8}$`));
-  return (kct.spec!.template as { spec: Kcs }).spec;
-}
 
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/'));
 
@@ -69,8 +22,6 @@ describe.skipIf(!CHARTS)('issue-17 values rendered by the real chart', () => {
   let objects: K8sObject[];
 
   beforeAll(async () => {
-    const site = parseConfig({});
-    layers = await loadValueLayers(site, ROOT);
     objects = await renderObjects(secure, '0.27.0');
   });
 

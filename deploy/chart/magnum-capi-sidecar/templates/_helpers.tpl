@@ -38,6 +38,7 @@ config: /etc/magnum-capi-sidecar/config
 tokens: /etc/magnum-capi-sidecar/tokens
 tls: /etc/magnum-capi-sidecar/tls
 overlays: /etc/magnum-capi-sidecar/overlays
+registry: /etc/magnum-capi-sidecar/registry
 {{- end -}}
 
 {{/*
