@@ -1,6 +1,7 @@
 /**
  * Command-line entry: `serve` runs the service; `render --spec FILE` prints
- * the values and helm arguments for a spec without changing anything.
+ * the values and helm arguments for a spec without changing anything; `diff
+ * --spec FILE` previews the next operation on the live release (read-only).
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or configuration.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,8 @@ import type { Logger } from 'pino';
 import { LOCAL_CLUSTER_BUILD, startLocalCluster } from './devcluster/index.js';
 import { PROJECT_ROOT } from './planner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createEngine } from './engine.js';
+import { previewSpec } from './driver/preview.js';
+import { createEngine, createPreviewer } from './engine.js';
 import { isSidecarError } from './errors.js';
 import { Spec } from './magnum/spec.js';
 import { createLogger, startServer } from './server.js';
@@ -19,6 +21,8 @@ import { createLogger, startServer } from './server.js';
 const USAGE = `usage: magnum-capi-sidecar <command>
   serve                 run the HTTP service (config: MCS_CONFIG file and MCS_* variables)
   render --spec FILE    print the chart values and helm arguments for a spec document (JSON)
+  diff --spec FILE      preview the next operation on the cluster's live release (needs MCS_KUBECONFIG):
+                        objects created, changed, deleted, and whether the control plane or a node group rolls
 `;
 
 function fail(code: number, error: { code: string; message: string; field?: string }): never {
@@ -61,8 +65,9 @@ async function serve(config: Config): Promise<void> {
   await startServer({ ...config, kubeconfig, tokensFile }, engine, logger);
 }
 
-async function render(config: Config, specPath: string | undefined): Promise<void> {
-  if (!specPath) fail(2, { code: 'usage', message: 'render needs --spec FILE' });
+/** The spec document in FILE, validated as the API validates a body; bad input exits 2 naming the field. */
+function readSpec(command: string, specPath: string | undefined): Spec {
+  if (!specPath) fail(2, { code: 'usage', message: `${command} needs --spec FILE` });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(specPath, 'utf8'));
@@ -75,8 +80,21 @@ async function render(config: Config, specPath: string | undefined): Promise<voi
     const field = issue.path.join('.');
     fail(2, { code: 'invalid_input', message: `${field}: ${issue.message}`, field });
   }
+  return parsed.data;
+}
+
+async function render(config: Config, specPath: string | undefined): Promise<void> {
+  const spec = readSpec('render', specPath);
   const { renderSpec } = await import('./render.js');
-  const result = await renderSpec(parsed.data, config);
+  const result = await renderSpec(spec, config);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** The preview of the next operation on the live release, against the configured management cluster. */
+async function diff(config: Config, specPath: string | undefined): Promise<void> {
+  const spec = readSpec('diff', specPath);
+  if (!config.kubeconfig) throw new ConfigError(['kubeconfig: required to compare with the live release (set MCS_KUBECONFIG or kubeconfig)']);
+  const result = await previewSpec(spec, await createPreviewer({ ...config, kubeconfig: config.kubeconfig }));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
@@ -87,9 +105,10 @@ export async function main(argv: string[]): Promise<void> {
     switch (command) {
       case 'serve':
         return await serve(config);
-      case 'render': {
+      case 'render':
+      case 'diff': {
         const { values } = parseArgs({ args: rest, options: { spec: { type: 'string' } } });
-        return await render(config, values.spec);
+        return await (command === 'render' ? render : diff)(config, values.spec);
       }
       default:
         process.stderr.write(USAGE);

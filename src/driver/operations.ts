@@ -9,11 +9,13 @@ import type { HealthReport } from '../status/health.js';
 import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
-import type { NodeGroup, Spec } from '../magnum/spec.js';
+import type { Spec } from '../magnum/spec.js';
 import { judgeDeletion } from '../status/deletion.js';
 import { awaitingOutcome, decideUnknownOutcome } from '../status/helm-outcome.js';
-import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
+import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleasePreview, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
+import { previewSpec } from './preview.js';
 import { releaseNameFor } from './release-name.js';
+import { isDeleting, liveSpec, matches, requireRelease } from './spec-state.js';
 import type { Driver, StatusResult } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
 
@@ -21,6 +23,8 @@ export interface DriverDeps {
   config: Config;
   planner: Planner;
   releases: Releases;
+  /** Read-only helm: the dry run and the recorded manifest, for the preview. */
+  preview: ReleasePreview;
   /** One operation per release across every replica. */
   leases: ReleaseLeases;
   secrets: SecretStore;
@@ -32,17 +36,6 @@ export interface DriverDeps {
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
   markNodesForRemoval?: (ref: ReleaseRef, nodegroup: string, nodes: string[]) => Promise<number>;
   now?: () => Date;
-}
-
-const isDeleting = (status: string | null | undefined) => status?.startsWith('DELETE_') ?? false;
-
-function matches(ng: NodeGroup, key: string): boolean {
-  return ng.name === key || ng.uuid === key;
-}
-
-/** The node groups the release should hold: those being deleted are already gone from Magnum's point of view. */
-function liveSpec(spec: Spec, without?: string): Spec {
-  return { ...spec, nodegroups: spec.nodegroups.filter((ng) => !isDeleting(ng.status) && (without === undefined || !matches(ng, without))) };
 }
 
 export function createDriver(deps: DriverDeps): Driver {
@@ -62,15 +55,6 @@ export function createDriver(deps: DriverDeps): Driver {
   });
 
   const withRelease = (spec: Spec): Spec => ({ ...spec, cluster: { ...spec.cluster, stack_id: releaseNameFor(spec.cluster) } });
-
-  function requireRelease(spec: Spec, operation: string): void {
-    if (!spec.cluster.stack_id) {
-      throw new Conflict(`cannot ${operation}: the cluster has no release yet (stack_id is empty); create it first`, 'cluster.stack_id');
-    }
-    if (isDeleting(spec.cluster.status)) {
-      throw new Conflict(`cannot ${operation}: the cluster is being deleted`, 'cluster.status');
-    }
-  }
 
   /** Render first (pure, may refuse), then secrets, then helm: a refusal changes nothing. */
   async function converge(spec: Spec, opts: { secrets: boolean }): Promise<Accepted> {
@@ -239,6 +223,8 @@ export function createDriver(deps: DriverDeps): Driver {
       const plan: ReleasePlan = planner.plan(liveSpec(withRelease(spec)));
       return { ...plan, helm_args: planner.helmArgs(plan) };
     },
+
+    diffCluster: (spec) => previewSpec(spec, { planner, preview: deps.preview, observedVersion: observer.controlPlaneVersion(refOf(spec)) }),
   };
 }
 

@@ -5,7 +5,7 @@
  * progress".
  */
 import type { Logger } from 'pino';
-import type { ReleasePlan, Releases } from '../driver/ports.js';
+import type { ReleasePlan, ReleasePreview, Releases } from '../driver/ports.js';
 import { ReleaseBusy } from '../errors.js';
 import { UNLOCKED_DESCRIPTION } from './record.js';
 import { decideRecovery, type PendingStatus } from './recovery.js';
@@ -20,7 +20,7 @@ export interface ReleaseManagerOptions {
   log?: Logger | undefined;
 }
 
-export interface ReleaseManager extends Releases {
+export interface ReleaseManager extends Releases, ReleasePreview {
   queue: ReleaseQueue;
   /** Pending revisions unlocked since start, for metrics and tests. */
   unlocks: number;
@@ -50,6 +50,9 @@ export function createReleaseManager(helm: Helm, concurrency: number, opts: Rele
     // helm uninstalls a pending release as it is (helm 3 and 4): rolling it back
     // first would re-apply an old spec to the infrastructure about to go.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
+    // In the release's queue, so a preview never reads a release this replica is applying; it takes no lease (it writes nothing).
+    dryRun: (plan: ReleasePlan) => queue.run(key(plan), () => helm.dryRunUpgrade(plan)),
+    recorded: (ref: ReleaseRef) => helm.manifest(ref),
     present: async (ref: ReleaseRef) => (await helm.history(ref)).length > 0,
     latest: async (ref: ReleaseRef) => {
       const latest = (await helm.history(ref)).reduce<ReleaseRevision | null>((a, r) => (a && a.revision > r.revision ? a : r), null);

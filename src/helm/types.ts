@@ -55,5 +55,9 @@ export interface Helm {
   history(ref: ReleaseRef): Promise<ReleaseRevision[]>;
   rollback(ref: ReleaseRef, revision: number): Promise<void>;
   template(req: UpgradeRequest): Promise<string>;
+  /** The manifest `helm upgrade --dry-run=server` of this request renders; writes nothing. */
+  dryRunUpgrade(req: UpgradeRequest): Promise<string>;
+  /** The manifest of the release's latest revision, or null when helm records no release. */
+  manifest(ref: ReleaseRef): Promise<string | null>;
   version(): Promise<HelmVersion>;
 }

@@ -21,6 +21,11 @@ function fakeHelm(history: ReleaseRevision[]) {
       return { existed: true };
     },
     template: async () => '',
+    dryRunUpgrade: async () => {
+      calls.push('dry run');
+      return '';
+    },
+    manifest: async () => null,
     version: async () => ({ major: 3, full: 'v3.17.3' }),
   };
   const unlock = async (_ref: unknown, revision: number, from: string) => {
