@@ -116,7 +116,7 @@ class Importer {
     const times = found ? this.sections.get(found.at[0])!.get(found.at[1])!.values.length : 0;
     if (found && carried && times > 1) this.note(spell(found.at), found.line, true, `set ${times} times: the last one wins, as oslo.config reads it`);
     let value = option.default;
-    if (found && carried) {
+    if (found) {
       const parsed = typed(option, found.raw);
       if (!parsed.ok) {
         this.note(spell(found.at), found.line, false, `not carried: ${parsed.reason}; magnum-capi-helm refuses this value too`);
