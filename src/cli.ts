@@ -1,7 +1,9 @@
 /**
  * Command-line entry: `serve` runs the service; `render --spec FILE` prints
  * the values and helm arguments for a spec without changing anything; `diff
- * --spec FILE` previews the next operation on the live release (read-only).
+ * --spec FILE` previews the next operation on the live release (read-only);
+ * `import-magnum-conf PATH` prints this driver's config for magnum-capi-helm's
+ * settings in a magnum.conf.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or configuration.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,9 @@ const USAGE = `usage: magnum-capi-sidecar <command>
   render --spec FILE    print the chart values and helm arguments for a spec document (JSON)
   diff --spec FILE      preview the next operation on the cluster's live release (needs MCS_KUBECONFIG):
                         objects created, changed, deleted, and whether the control plane or a node group rolls
+  import-magnum-conf PATH
+                        print the config (YAML) equivalent to magnum-capi-helm's settings in
+                        magnum.conf PATH; what cannot be carried over is listed on stderr
 `;
 
 function fail(code: number, error: { code: string; message: string; field?: string }): never {
@@ -98,8 +103,33 @@ async function diff(config: Config, specPath: string | undefined): Promise<void>
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+/** Needs no config of its own: it writes one. */
+async function importMagnumConfFile(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [path, extra] = positionals;
+  if (!path || extra !== undefined) fail(2, { code: 'usage', message: 'import-magnum-conf needs exactly one PATH (a magnum.conf)' });
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(2, { code: 'invalid_input', message: `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, field: 'path' });
+  }
+  const { configYaml, formatNote, importMagnumConf } = await import('./migrate/magnum-conf.js');
+  const { IniSyntaxError } = await import('./migrate/oslo-ini.js');
+  let result;
+  try {
+    result = importMagnumConf(text);
+  } catch (err) {
+    if (err instanceof IniSyntaxError) fail(2, { code: 'invalid_input', message: `${path}: ${err.message}`, field: 'path' });
+    throw err;
+  }
+  for (const note of result.notes) process.stderr.write(`${formatNote(note)}\n`);
+  process.stdout.write(configYaml(result, path));
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'import-magnum-conf') return importMagnumConfFile(rest);
   try {
     const config = loadConfig();
     switch (command) {
