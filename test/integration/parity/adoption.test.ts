@@ -1,0 +1,174 @@
+/**
+ * Adoption: a cluster magnum-capi-helm 1.4.0 created — its release installed
+ * by helm 3 with the values that driver sends (`magnum-capi-helm.ts`), its
+ * secrets named and labelled as that driver names and labels them — is then
+ * driven by this driver on the real chart: its status maps, a preview says
+ * nothing rolls, a resize changes a replica count and nothing else, an upgrade
+ * and a delete work, and DELETE_COMPLETE names the application credential so
+ * the shim deletes it. The old driver's side is written here from its source
+ * (driver.py `_k8s_resource_labels`, `_create_appcred_secret`,
+ * `_ensure_certificate_secrets`; helm.py `install_or_upgrade`), not through
+ * this project's code.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { compareManifests, parseManifest } from '../../../src/driver/manifest-diff.js';
+import type { SpecInput } from '../../../src/magnum/spec.js';
+import { REAL_CHART_VERSION, skipNotice } from '../../support/chart-repo.js';
+import { capiPlayer } from '../harness/capi.js';
+import { HELM_BINARIES, kube, type KubeKind } from '../harness/kube.js';
+import { AUTH, READER_AUTH, ROOT, startService } from '../harness/service.js';
+import { clusterSpec, withStack } from '../harness/specs.js';
+import { NAMESPACE, pythonDefault } from './magnum-capi-helm.js';
+
+const REPO = inject('chartRepo');
+if (!REPO) console.warn(skipNotice('test/integration/parity/adoption.test.ts (a magnum-capi-helm cluster driven by this driver)'));
+
+const HELM3 = join(ROOT, '.tools/helm3/helm');
+const APP_CRED_ID = 'seed-ac-0a1b2c3d';
+
+/** The Python driver's `short_id.generate_id()`-shaped stack id: the trimmed name, a dash, 12 of [a-z2-7]. */
+function seedStackId(name: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return `${name}-${[...randomBytes(12)].map((b) => alphabet[b % 32]).join('')}`;
+}
+
+/** What magnum-capi-helm 1.4.0's create_cluster leaves in the management cluster, before its helm call. */
+async function seedSecrets(kubeconfig: string, spec: SpecInput, stack: string) {
+  const { core } = kube(kubeconfig);
+  const labels = {
+    'magnum.openstack.org/project-id': spec.cluster.project_id.slice(0, 63),
+    'magnum.openstack.org/user-id': spec.cluster.user_id!.slice(0, 63),
+    'magnum.openstack.org/cluster-uuid': spec.cluster.uuid.slice(0, 63),
+    'cluster.x-k8s.io/cluster-name': stack,
+  };
+  // yaml.safe_dump of the clouds dict: keys sorted.
+  const clouds = [
+    'clouds:',
+    '  openstack:',
+    '    auth:',
+    `      application_credential_id: ${APP_CRED_ID}`,
+    '      application_credential_secret: example-not-a-secret',
+    '      auth_url: https://keystone.example.test/v3',
+    '    identity_api_version: 3',
+    '    interface: public',
+    '    region_name: RegionOne',
+    '    verify: true',
+    '',
+  ].join('\n');
+  await core.createNamespacedSecret({
+    namespace: NAMESPACE,
+    body: { metadata: { name: `${stack}-cloud-credentials`, labels }, stringData: { cacert: '-----BEGIN CERTIFICATE-----\nseed\n-----END CERTIFICATE-----\n', 'clouds.yaml': clouds } },
+  });
+  for (const name of ['ca', 'etcd', 'proxy', 'sa']) {
+    await core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: `${stack}-${name}`, labels }, type: 'cluster.x-k8s.io/secret', stringData: { 'tls.crt': `seed ${name} cert`, 'tls.key': `TEST-${name}-KEY` } },
+    });
+  }
+}
+
+/** helm.py install_or_upgrade, argv for argv, with helm 3 as the Python driver ran it. */
+async function seedRelease(kubeconfig: string, stack: string) {
+  const values = { ...pythonDefault(), cloudCredentialsSecretName: `${stack}-cloud-credentials` };
+  await execa(HELM3, [
+    'upgrade', stack, 'openstack-cluster', '--history-max', '10', '--install', '--output', 'json', '--timeout', '5m',
+    '--values', '-', '--namespace', NAMESPACE, '--repo', REPO, '--version', REAL_CHART_VERSION, '--kubeconfig', kubeconfig,
+  ], { input: JSON.stringify(values) });
+}
+
+const TEMPLATE_KINDS: KubeKind[] = ['OpenStackMachineTemplate', 'KubeadmConfigTemplate'];
+const KEPT: KubeKind[] = ['OpenStackCluster', 'KubeadmControlPlane', ...TEMPLATE_KINDS];
+
+describe.skipIf(!REPO).each(HELM_BINARIES)('a magnum-capi-helm 1.4.0 cluster driven by this driver with %s', (label, helm) => {
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  const tag = label.replace(/\W/g, '');
+  let svc: Awaited<ReturnType<typeof startService>>;
+  let spec: SpecInput & { cluster: { uuid: string } };
+  let stack: string;
+
+  beforeAll(async () => {
+    spec = clusterSpec(`adopted-${tag}`);
+    stack = seedStackId(`adopted-${tag}`);
+    await k.core.createNamespace({ body: { metadata: { name: NAMESPACE } } }).catch(() => {});
+    await seedSecrets(kubeconfig, spec, stack);
+    await seedRelease(kubeconfig, stack);
+    svc = await startService(kubeconfig, { helm });
+    await svc.waitReady();
+  });
+  afterAll(() => svc?.close());
+
+  const at = (status: NonNullable<SpecInput['cluster']['status']>, change: (s: SpecInput) => void = () => {}) => {
+    const s = withStack(spec, stack, status);
+    change(s);
+    return s;
+  };
+  const call = (method: 'POST' | 'DELETE', url: string, payload: unknown) => svc.app.inject({ method, url: `/v1/clusters/${spec.cluster.uuid}${url}`, headers: AUTH, payload: payload as object });
+  const status = async (s: SpecInput) => {
+    const res = await call('POST', '/status', s);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const recorded = async () => parseManifest((await execa(HELM3, ['get', 'manifest', stack, '--namespace', NAMESPACE, '--kubeconfig', kubeconfig])).stdout);
+  const templates = async () =>
+    (await Promise.all(TEMPLATE_KINDS.map(async (kind) => (await k.list(kind, NAMESPACE)).filter((o) => o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack).map((o) => `${kind}/${o.metadata.name}`)))).flat().sort();
+
+  it('is found by its secrets and its status maps to CREATE_COMPLETE', async () => {
+    await expect.poll(async () => (await svc.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}`, headers: READER_AUTH })).json().stack_id).toBe(stack);
+    const creating = at('CREATE_IN_PROGRESS');
+    expect((await status(creating)).cluster.status).toBe('CREATE_IN_PROGRESS');
+    await capiPlayer(kubeconfig, NAMESPACE, stack).allReady({ 'default-worker': 2 });
+    await expect.poll(async () => (await status(creating)).cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
+    expect((await status(creating)).cluster).toMatchObject({ api_address: 'https://203.0.113.10:6443', coe_version: 'v1.31.4' });
+  });
+
+  it('the preview of the switch says nothing changes and nothing rolls', async () => {
+    const res = await call('POST', '/diff', at('CREATE_COMPLETE'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ stack_id: stack, namespace: NAMESPACE, created: [], changed: [], deleted: [], rolls: [], summary: 'nothing rolls' });
+  });
+
+  it('a resize changes the replica count and nothing else: no template renamed', async () => {
+    const before = await recorded();
+    const names = await templates();
+    // Two machine templates (control plane, default-worker) and the workers' bootstrap config.
+    expect(names).toHaveLength(3);
+    const res = await call('POST', '/actions/resize', { spec: at('UPDATE_IN_PROGRESS'), node_count: 3, nodegroup: 'default-worker' });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(compareManifests(before, await recorded())).toEqual({
+      created: [],
+      deleted: [],
+      changed: [{ kind: 'MachineDeployment', name: `${stack}-default-worker`, paths: ['spec.replicas'] }],
+    });
+    expect((await k.get('MachineDeployment', NAMESPACE, `${stack}-default-worker`))?.spec.replicas).toBe(3);
+    expect(await templates()).toEqual(names);
+  });
+
+  it('an upgrade moves the control plane and the workers to the new Kubernetes', async () => {
+    const upgraded = at('UPDATE_IN_PROGRESS', (s) => {
+      s.nodegroups = s.nodegroups!.map((g) => (g.role === 'master' ? g : { ...g, node_count: 3 }));
+      s.resolved!.image = { ...s.resolved!.image, id: '7c2f1d55-64d3-4d3d-8a5f-1f1f3c6c6c2b', kube_version: 'v1.32.2' };
+    });
+    const res = await call('POST', '/actions/upgrade', { spec: upgraded });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await k.get('KubeadmControlPlane', NAMESPACE, `${stack}-control-plane`))?.spec.version).toBe('v1.32.2');
+    expect((await k.get('MachineDeployment', NAMESPACE, `${stack}-default-worker`))?.spec.template.spec.version).toBe('v1.32.2');
+  });
+
+  it('a delete uninstalls the release; DELETE_COMPLETE removes the old driver\'s secrets and names its application credential', async () => {
+    const deleting = at('DELETE_IN_PROGRESS');
+    const res = await call('DELETE', '', deleting);
+    expect(res.statusCode, res.body).toBe(202);
+    // Cluster API's teardown of what the chart keeps, played here.
+    for (const kind of KEPT) {
+      for (const o of await k.list(kind, NAMESPACE)) if (o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack) await k.remove(kind, NAMESPACE, o.metadata.name);
+    }
+    let answer: { cluster: { status: string }; application_credential_id?: string | null } | undefined;
+    await expect.poll(async () => (answer = await status(deleting)).cluster.status, { timeout: 10_000 }).toBe('DELETE_COMPLETE');
+    expect(answer?.application_credential_id).toBe(APP_CRED_ID);
+    expect((await k.secrets(NAMESPACE)).filter((s) => s.name.startsWith(`${stack}-`))).toEqual([]);
+  });
+});
