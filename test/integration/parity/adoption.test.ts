@@ -10,74 +10,22 @@
  * `_ensure_certificate_secrets`; helm.py `install_or_upgrade`), not through
  * this project's code.
  */
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { compareManifests, parseManifest } from '../../../src/driver/manifest-diff.js';
 import type { SpecInput } from '../../../src/magnum/spec.js';
-import { REAL_CHART_VERSION, skipNotice } from '../../support/chart-repo.js';
+import { skipNotice } from '../../support/chart-repo.js';
 import { capiPlayer } from '../harness/capi.js';
 import { HELM_BINARIES, kube, type KubeKind } from '../harness/kube.js';
-import { AUTH, READER_AUTH, ROOT, startService } from '../harness/service.js';
+import { AUTH, READER_AUTH, startService } from '../harness/service.js';
 import { clusterSpec, withStack } from '../harness/specs.js';
 import { NAMESPACE, pythonDefault } from './magnum-capi-helm.js';
+import { HELM3, seedRelease, seedSecrets, seedStackId } from './seed.js';
 
 const REPO = inject('chartRepo');
 if (!REPO) console.warn(skipNotice('test/integration/parity/adoption.test.ts (a magnum-capi-helm cluster driven by this driver)'));
 
-const HELM3 = join(ROOT, '.tools/helm3/helm');
 const APP_CRED_ID = 'seed-ac-0a1b2c3d';
-
-/** The Python driver's `short_id.generate_id()`-shaped stack id: the trimmed name, a dash, 12 of [a-z2-7]. */
-function seedStackId(name: string): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  return `${name}-${[...randomBytes(12)].map((b) => alphabet[b % 32]).join('')}`;
-}
-
-/** What magnum-capi-helm 1.4.0's create_cluster leaves in the management cluster, before its helm call. */
-async function seedSecrets(kubeconfig: string, spec: SpecInput, stack: string) {
-  const { core } = kube(kubeconfig);
-  const labels = {
-    'magnum.openstack.org/project-id': spec.cluster.project_id.slice(0, 63),
-    'magnum.openstack.org/user-id': spec.cluster.user_id!.slice(0, 63),
-    'magnum.openstack.org/cluster-uuid': spec.cluster.uuid.slice(0, 63),
-    'cluster.x-k8s.io/cluster-name': stack,
-  };
-  // yaml.safe_dump of the clouds dict: keys sorted.
-  const clouds = [
-    'clouds:',
-    '  openstack:',
-    '    auth:',
-    `      application_credential_id: ${APP_CRED_ID}`,
-    '      application_credential_secret: example-not-a-secret',
-    '      auth_url: https://keystone.example.test/v3',
-    '    identity_api_version: 3',
-    '    interface: public',
-    '    region_name: RegionOne',
-    '    verify: true',
-    '',
-  ].join('\n');
-  await core.createNamespacedSecret({
-    namespace: NAMESPACE,
-    body: { metadata: { name: `${stack}-cloud-credentials`, labels }, stringData: { cacert: '-----BEGIN CERTIFICATE-----\nseed\n-----END CERTIFICATE-----\n', 'clouds.yaml': clouds } },
-  });
-  for (const name of ['ca', 'etcd', 'proxy', 'sa']) {
-    await core.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: { metadata: { name: `${stack}-${name}`, labels }, type: 'cluster.x-k8s.io/secret', stringData: { 'tls.crt': `seed ${name} cert`, 'tls.key': `TEST-${name}-KEY` } },
-    });
-  }
-}
-
-/** helm.py install_or_upgrade, argv for argv, with helm 3 as the Python driver ran it. */
-async function seedRelease(kubeconfig: string, stack: string) {
-  const values = { ...pythonDefault(), cloudCredentialsSecretName: `${stack}-cloud-credentials` };
-  await execa(HELM3, [
-    'upgrade', stack, 'openstack-cluster', '--history-max', '10', '--install', '--output', 'json', '--timeout', '5m',
-    '--values', '-', '--namespace', NAMESPACE, '--repo', REPO, '--version', REAL_CHART_VERSION, '--kubeconfig', kubeconfig,
-  ], { input: JSON.stringify(values) });
-}
 
 const TEMPLATE_KINDS: KubeKind[] = ['OpenStackMachineTemplate', 'KubeadmConfigTemplate'];
 const KEPT: KubeKind[] = ['OpenStackCluster', 'KubeadmControlPlane', ...TEMPLATE_KINDS];
@@ -93,9 +41,8 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('a magnum-capi-helm 1.4.0 cluster dri
   beforeAll(async () => {
     spec = clusterSpec(`adopted-${tag}`);
     stack = seedStackId(`adopted-${tag}`);
-    await k.core.createNamespace({ body: { metadata: { name: NAMESPACE } } }).catch(() => {});
-    await seedSecrets(kubeconfig, spec, stack);
-    await seedRelease(kubeconfig, stack);
+    await seedSecrets(kubeconfig, spec, stack, APP_CRED_ID);
+    await seedRelease(kubeconfig, REPO, stack, { ...pythonDefault(), cloudCredentialsSecretName: `${stack}-cloud-credentials` });
     svc = await startService(kubeconfig, { helm });
     await svc.waitReady();
   });
