@@ -17,6 +17,7 @@ import { load as loadYaml } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { skipNotice } from '../support/chart-repo.js';
+import { GUIDE, guideSection } from '../support/guide.js';
 import { kube } from './harness/kube.js';
 import { AUTH, READER_AUTH, ROOT, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
@@ -26,21 +27,13 @@ import { seedRelease, seedSecrets, seedStackId } from './parity/seed.js';
 const REPO = inject('chartRepo');
 if (!REPO) console.warn(skipNotice('test/integration/migration-guide.test.ts (the migration guide, followed on the real chart)'));
 
-const guide = readFileSync(join(ROOT, 'docs/operator-guide.md'), 'utf8');
-
-function section(title: string): string {
-  const start = guide.indexOf(`## ${title}`);
-  if (start < 0) throw new Error(`the guide has no section "${title}"`);
-  const next = guide.indexOf('\n## ', start + 1);
-  return guide.slice(start, next < 0 ? undefined : next);
-}
 
 /** The fenced blocks of one language, in order, their lines unindented as the guide's list nests them. */
 function blocks(text: string, lang: string): string[] {
   return [...text.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```', 'gm'))].map((m) => m[1]!);
 }
 
-const MIGRATION = section('Migrating from magnum-capi-helm');
+const MIGRATION = guideSection('Migrating from magnum-capi-helm');
 
 describe.skipIf(!REPO)('the migration guide, followed', () => {
   const kubeconfig = inject('kubeconfig');
@@ -92,7 +85,7 @@ describe.skipIf(!REPO)('the migration guide, followed', () => {
     expect(blocks(MIGRATION, 'ini')).toHaveLength(1);
     // Step 2 installs the shim as the section that shim/tests/api/ follows word for word.
     expect(MIGRATION).toContain('[Installing the Magnum shim](#installing-the-magnum-shim)');
-    expect(guide).toContain('### Installing the Magnum shim');
+    expect(GUIDE).toContain('### Installing the Magnum shim');
   });
 
   it('1: the import carries the chart, the namespaces and the site label defaults', async () => {
