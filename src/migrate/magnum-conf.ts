@@ -182,7 +182,9 @@ class Importer {
       this.note(where, line, false, `not carried: magnum-capi-helm passes these strings (${JSON.stringify(value)}) to the chart as they are, which writes them into StorageClass.allowedTopologies where Kubernetes expects {matchLabelExpressions: [{key, values}]}; write csiCinderAllowedTopologies in that shape`);
       return;
     }
-    if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) return;
+    // Empty means unset only where unset is the default: an empty chart repo is how OCI charts are named.
+    const unset = value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default);
+    if (unset) return;
     if (option.name === 'default_helm_chart_version' && !found) {
       this.note(where, undefined, true, `not set: magnum-capi-helm's own default ${String(value)} is written, which this driver renders as that chart expects; set a current chart version when you are ready to upgrade clusters`);
     }
