@@ -1,9 +1,8 @@
 /** The helm operations the sidecar uses, as typed input and output. */
+import type { ReleaseRef } from '../driver/ports.js';
 
-export interface ReleaseRef {
-  release: string;
-  namespace: string;
-}
+// The port owns the release reference; helm, its adapter, uses the same one.
+export type { ReleaseRef };
 
 /** `repo` empty means `name` is a local chart directory or archive. */
 export interface ChartRef {
