@@ -119,3 +119,40 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('a magnum-capi-helm 1.4.0 cluster dri
     expect((await k.secrets(NAMESPACE)).filter((s) => s.name.startsWith(`${stack}-`))).toEqual([]);
   });
 });
+
+describe.skipIf(!REPO)('a magnum-capi-helm 1.4.0 cluster\'s credential rotated by this driver', () => {
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  let svc: Awaited<ReturnType<typeof startService>>;
+  const spec = clusterSpec('adopted-rotate');
+  const stack = seedStackId('adopted-rotate');
+
+  beforeAll(async () => {
+    await seedSecrets(kubeconfig, spec, stack, APP_CRED_ID);
+    await seedRelease(kubeconfig, REPO, stack, { ...pythonDefault(), cloudCredentialsSecretName: `${stack}-cloud-credentials` });
+    svc = await startService(kubeconfig);
+    await svc.waitReady();
+  });
+  afterAll(() => svc?.close());
+
+  it('names the old driver\'s credential for deletion, writes the new one over its secret, and rolls no node', async () => {
+    const templates = async () => (await k.list('OpenStackMachineTemplate', NAMESPACE)).filter((o) => o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack).map((o) => o.metadata.name).sort();
+    const before = await templates();
+    const live = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
+    const clouds = spec.credentials!.clouds_yaml.replace(/0f1e2d3c4b5a/g, 'ac-rotated-0002');
+    const res = await svc.app.inject({
+      method: 'POST',
+      url: `/v1/clusters/${spec.cluster.uuid}/actions/rotate-credential`,
+      headers: AUTH,
+      payload: { ...live, credentials: { clouds_yaml: clouds, cacert: null, application_credential_id: 'ac-rotated-0002' } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    // Read from the clouds.yaml magnum-capi-helm wrote (its secret has no annotation): the shim deletes it.
+    expect(res.json().replaced_application_credential_id).toBe(APP_CRED_ID);
+    const secret = await k.core.readNamespacedSecret({ namespace: NAMESPACE, name: `${stack}-cloud-credentials` });
+    expect(Buffer.from(secret.data!['clouds.yaml']!, 'base64').toString()).toContain('application_credential_id: ac-rotated-0002');
+    // Still found by the labels the old driver put there.
+    expect(secret.metadata?.labels).toMatchObject({ 'magnum.openstack.org/cluster-uuid': spec.cluster.uuid, 'cluster.x-k8s.io/cluster-name': stack });
+    expect(await templates()).toEqual(before);
+  });
+});
