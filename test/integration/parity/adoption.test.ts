@@ -156,3 +156,37 @@ describe.skipIf(!REPO)('a magnum-capi-helm 1.4.0 cluster\'s credential rotated b
     expect(await templates()).toEqual(before);
   });
 });
+
+describe.skipIf(!REPO)('a magnum-capi-helm 1.4.0 cluster on a site with [cinder] boot volume defaults', () => {
+  const kubeconfig = inject('kubeconfig');
+  let svc: Awaited<ReturnType<typeof startService>>;
+  const spec = clusterSpec('adopted-cinder');
+  const stack = seedStackId('adopted-cinder');
+
+  beforeAll(async () => {
+    // magnum-capi-helm's own test of [cinder] default_boot_volume_type = nvme, default_boot_volume_size = 12, with ssd and 30 here.
+    const values = { ...pythonDefault(), cloudCredentialsSecretName: `${stack}-cloud-credentials` } as Record<string, any>;
+    values.controlPlane.machineRootVolume = { volumeType: 'ssd', diskSize: 30 };
+    values.nodeGroupDefaults.machineRootVolume = { volumeType: 'ssd', diskSize: 30 };
+    await seedSecrets(kubeconfig, spec, stack, APP_CRED_ID);
+    await seedRelease(kubeconfig, REPO, stack, values);
+    svc = await startService(kubeconfig);
+    await svc.waitReady();
+  });
+  afterAll(() => svc?.close());
+
+  const preview = async (resolved: Record<string, unknown>) => {
+    const s = withStack(spec, stack, 'CREATE_COMPLETE');
+    s.resolved = { ...s.resolved!, ...resolved };
+    const res = await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/diff`, headers: AUTH, payload: s });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+
+  it('with the defaults the shim sends, nothing rolls; without them, every machine would leave its volume', async () => {
+    expect((await preview({ default_boot_volume_type: 'ssd', default_boot_volume_size: 30 })).summary).toBe('nothing rolls');
+    const bare = await preview({});
+    expect(bare.rolls.map((r: { name: string }) => r.name)).toEqual(['control-plane', 'default-worker']);
+    expect(bare.summary).toMatch(/its spec changed at spec\.template\.spec\.rootVolume/);
+  });
+});
