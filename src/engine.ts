@@ -17,7 +17,7 @@ import type { PreviewDeps } from './driver/preview.js';
 import { ChartCache, type ChartCacheOptions } from './helm/chart-cache.js';
 import { createHelmClient } from './helm/client.js';
 import { UNLOCKED_DESCRIPTION, unlockRevision } from './helm/record.js';
-import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
+import { createReleaseManager, releasePreview, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
 import { watchClusterIndex, type WatchedIndex } from './kube/cluster-index.js';
@@ -63,7 +63,7 @@ function helmFor(config: Config & { kubeconfig: string }, observe: ChartCacheOpt
  */
 export async function createPreviewer(config: Config & { kubeconfig: string }): Promise<PreviewDeps> {
   const { helm } = helmFor(config);
-  return { planner: await createPlanner(config), preview: { dryRun: (plan) => helm.dryRunUpgrade(plan), recorded: (ref) => helm.manifest(ref) } };
+  return { planner: await createPlanner(config), preview: releasePreview(helm) };
 }
 
 export interface EngineParts extends Engine {

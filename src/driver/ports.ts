@@ -40,7 +40,7 @@ export interface Releases {
 export interface ReleasePreview {
   /** The manifest an apply of the plan would apply: helm's server-side dry run with the real upgrade's argv. */
   dryRun(plan: ReleasePlan): Promise<string>;
-  /** The manifest helm recorded for the release's latest revision; null when helm records no release. */
+  /** The manifest helm recorded for the revision an upgrade would be applied over (the last deployed); null when helm records no release. */
   recorded(ref: ReleaseRef): Promise<string | null>;
 }
 

@@ -112,9 +112,9 @@ export function createHelmClient(opts: HelmOptions): Helm {
       return dryRunManifest(await runUpgrade(req, dryRunUpgradeArgs), req);
     },
 
-    async manifest(ref) {
+    async manifest(ref, revision) {
       try {
-        return await runHelm(getManifestArgs(ref), base);
+        return await runHelm(getManifestArgs(ref, revision), base);
       } catch (err) {
         if (err instanceof HelmFailed && NOT_FOUND.test(err.message)) return null;
         throw err;

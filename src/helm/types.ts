@@ -56,7 +56,7 @@ export interface Helm {
   template(req: UpgradeRequest): Promise<string>;
   /** The manifest `helm upgrade --dry-run=server` of this request renders; writes nothing. */
   dryRunUpgrade(req: UpgradeRequest): Promise<string>;
-  /** The manifest of the release's latest revision, or null when helm records no release. */
-  manifest(ref: ReleaseRef): Promise<string | null>;
+  /** The manifest of a revision of the release (the latest by default), or null when helm records no release. */
+  manifest(ref: ReleaseRef, revision?: number): Promise<string | null>;
   version(): Promise<HelmVersion>;
 }

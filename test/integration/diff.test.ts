@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { skipNotice } from '../support/chart-repo.js';
+import { forgeRevisionStatus } from './harness/helm-record.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
 import { AUTH, ROOT, startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
@@ -111,6 +112,22 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('preview with %s', (label, helm) => {
       s.nodegroups = s.nodegroups!.map((g) => (g.name === 'gpu' ? { ...g, node_count: 4 } : g));
     });
     expect(answer).toMatchObject({ created: [], deleted: [], rolls: [], changed: [{ kind: 'MachineDeployment', name: `${stack}-gpu`, paths: ['spec.replicas'] }] });
+  });
+
+  it('after a failed upgrade, compares with the last deployed revision, as helm\'s upgrade does', async () => {
+    const resized = await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/actions/resize`, headers: AUTH, payload: { spec: live, node_count: 5, nodegroup: 'default-worker' } });
+    expect(resized.json().revision, resized.body).toBe(2);
+    const five = await diff((s) => {
+      s.nodegroups = s.nodegroups!.map((g) => (g.name === 'default-worker' ? { ...g, node_count: 5 } : g));
+    });
+    expect(five.changed).toEqual([]);
+    // As a failed upgrade leaves the record: revision 2 failed, revision 1 still deployed. helm applies the next one over revision 1 (two workers).
+    await forgeRevisionStatus(kubeconfig, NS, stack, 2, 'failed');
+    await forgeRevisionStatus(kubeconfig, NS, stack, 1, 'deployed');
+    expect((await diff()).changed).toEqual([]);
+    expect((await diff((s) => {
+      s.nodegroups = s.nodegroups!.map((g) => (g.name === 'default-worker' ? { ...g, node_count: 5 } : g));
+    })).changed).toEqual([{ kind: 'MachineDeployment', name: `${stack}-default-worker`, paths: ['spec.replicas'] }]);
   });
 
   it('refuses a cluster with no release, and one whose release helm does not record', async () => {

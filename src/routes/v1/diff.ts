@@ -9,7 +9,7 @@ export const diffRoutes: FastifyPluginAsyncZod<{ driver: Driver }> = async (app,
   app.post('/v1/clusters/:uuid/diff', {
     schema: {
       summary: 'preview the next operation: objects created, changed and deleted, and which parts would roll; changes nothing',
-      description: 'Renders the spec as an update would, runs helm upgrade --dry-run=server against the live release and compares the result with the manifest helm recorded for it. Takes no lease, applies no secret, writes no helm revision.',
+      description: 'Renders the spec as an update would, runs helm upgrade --dry-run=server against the live release and compares the result with the manifest helm recorded for the revision the upgrade would be applied over (the last deployed). Takes no lease, applies no secret, writes no helm revision.',
       tags: ['operators'],
       security,
       params: ClusterParams,
