@@ -66,6 +66,21 @@ function typed(option: CapiHelmOption, raw: string): Parsed<OptionValue> {
   }
 }
 
+/** The option's value as oslo.config hands it to magnum-capi-helm: the file's, else the default. */
+function valueOf(option: CapiHelmOption, found: Found | undefined): Parsed<OptionValue> {
+  // An empty integer is None, not the default: oslo.config's Integer type says so.
+  return found ? typed(option, found.raw) : { ok: true, value: option.default };
+}
+
+/**
+ * Every option's value as oslo.config reads it from `text`, keyed `group.name`:
+ * what the import starts from, and what the shim's tests compare with the real oslo.config.
+ */
+export function readCapiHelmOptions(text: string): Record<string, Parsed<OptionValue>> {
+  const sections = parseIni(text);
+  return Object.fromEntries(CAPI_HELM_OPTIONS.map((o) => [`${o.group}.${o.name}`, valueOf(o, find(sections, o))]));
+}
+
 /** A label's value as the string Magnum labels carry; undefined when it leaves the label unset. */
 function asLabel(value: OptionValue): string | undefined {
   if (value === null || value === '') return undefined;
@@ -115,17 +130,12 @@ class Importer {
     if (found && carried) this.spellings(option, found);
     const times = found ? this.sections.get(found.at[0])!.get(found.at[1])!.values.length : 0;
     if (found && carried && times > 1) this.note(spell(found.at), found.line, true, `set ${times} times: the last one wins, as oslo.config reads it`);
-    let value = option.default;
-    if (found) {
-      const parsed = typed(option, found.raw);
-      if (!parsed.ok) {
-        this.note(spell(found.at), found.line, false, `not carried: ${parsed.reason}; magnum-capi-helm refuses this value too`);
-        return;
-      }
-      // An empty integer is None to oslo: the default applies.
-      if (parsed.value !== null) value = parsed.value;
+    const value = valueOf(option, found);
+    if (!value.ok) {
+      this.note(spell(found!.at), found!.line, false, `not carried: ${value.reason}; magnum-capi-helm refuses this value too`);
+      return;
     }
-    this.carry(option, value, found);
+    this.carry(option, value.value, found);
   }
 
   /** Says which spelling was read when an option was found under a deprecated one, or under both. */
@@ -176,6 +186,10 @@ class Importer {
     const line = found?.line;
     if (option.name === 'kubeconfig_file' && !value) {
       this.note(where, line, false, 'not carried: magnum-capi-helm used $KUBECONFIG or ~/.kube/config of the conductor; set kubeconfig to the management cluster\'s kubeconfig (without one this driver starts a local development cluster)');
+      return;
+    }
+    if (value === null && found) {
+      this.note(where, line, false, 'not carried: empty, which oslo.config reads as no value at all (not the default); this driver\'s default applies');
       return;
     }
     if (option.name === 'csi_cinder_allowed_topologies' && Array.isArray(value) && value.length > 0) {
