@@ -5,6 +5,7 @@ import { historyArgs, pullArgs, rollbackArgs, templateArgs, uninstallArgs, upgra
 const ref = { release: 'demo-abcdefghij23', namespace: 'magnum-p1' };
 const repoChart = { repo: 'https://charts.example.test', name: 'openstack-cluster', version: '0.27.0' };
 const localChart = { repo: '', name: '/charts/openstack-cluster', version: '' };
+const ociChart = { repo: '', name: 'oci://registry.example.test/charts/openstack-cluster', version: '0.27.0' };
 
 describe('helm argv', () => {
   it.each([
@@ -19,6 +20,9 @@ describe('helm argv', () => {
     ['upgrade with helm 4', () => upgradeInstallArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false']],
     ['rollback with helm 4', () => rollbackArgs(ref, 3, 300, 4), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10', '--server-side=false']],
     ['pull', () => pullArgs(repoChart, '/cache/x'), ['pull', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--destination', '/cache/x']],
+    // magnum-capi-helm's OCI form (helm_chart_repo empty): without --version helm would install the newest chart.
+    ['upgrade from an OCI reference', () => upgradeInstallArgs(ref, ociChart, 60), ['upgrade', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['template from an OCI reference', () => templateArgs(ref, ociChart), ['template', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--namespace', 'magnum-p1', '--values', '-']],
   ])('%s', (_name, build, expected) => {
     expect(build()).toEqual(expected);
   });
@@ -35,5 +39,6 @@ describe('helm argv', () => {
 
   it('refuses a repository chart version that is not a version', () => {
     expect(() => upgradeInstallArgs(ref, { ...repoChart, version: '--set x=y' }, 60)).toThrow(/not a version/);
+    expect(() => upgradeInstallArgs(ref, { ...ociChart, version: '--set x=y' }, 60)).toThrow(/not a version/);
   });
 });
