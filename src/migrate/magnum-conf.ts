@@ -110,8 +110,9 @@ class Importer {
 
   constructor(private readonly sections: IniSections) {}
 
+  /** A note of an option left out of the config starts `not carried:`. */
   note(option: string, line: number | undefined, carried: boolean, message: string): void {
-    this.notes.push({ option, ...(line !== undefined ? { line } : {}), carried, message });
+    this.notes.push({ option, ...(line !== undefined ? { line } : {}), carried, message: carried ? message : `not carried: ${message}` });
   }
 
   run(): MagnumConfImport {
@@ -132,7 +133,7 @@ class Importer {
     if (found && carried && times > 1) this.note(spell(found.at), found.line, true, `set ${times} times: the last one wins, as oslo.config reads it`);
     const value = valueOf(option, found);
     if (!value.ok) {
-      this.note(spell(found!.at), found!.line, false, `not carried: ${value.reason}; magnum-capi-helm refuses this value too`);
+      this.note(spell(found!.at), found!.line, false, `${value.reason}; magnum-capi-helm refuses this value too`);
       return;
     }
     this.carry(option, value.value, found);
@@ -147,7 +148,7 @@ class Importer {
     }
     for (const old of option.deprecated ?? []) {
       const shadowed = this.sections.get(old[0])?.get(old[1]);
-      if (shadowed) this.note(spell(old), shadowed.line, false, `not carried: ${own} is also set and wins, as in magnum-capi-helm`);
+      if (shadowed) this.note(spell(old), shadowed.line, false, `${own} is also set and wins, as in magnum-capi-helm`);
     }
   }
 
@@ -155,56 +156,40 @@ class Importer {
     const where = found ? spell(found.at) : spell([option.group, option.name]);
     const line = found?.line;
     const { carry } = option;
+    const into = carry.to === 'label' || carry.to === 'setting';
+    const verdict = option.check?.(value, found !== undefined);
+    if (verdict) {
+      this.note(where, line, verdict.carried, verdict.message);
+      if (!verdict.carried || !into) return;
+    }
     switch (carry.to) {
       case 'label': {
         const label = asLabel(value);
         if (label !== undefined && found) this.labels[option.name] = label;
-        if (option.name === 'extra_network_names' && label !== undefined && found) {
-          this.note(where, line, true, 'carried; one difference: a template or cluster still using the old label extra_network_name now overrides this default, where magnum-capi-helm let the default win');
-        }
         return;
       }
       case 'setting':
-        return this.setting(option, carry.path, value, found);
+        return this.setting(option, carry.path, value, where, found);
       case 'shim':
         if (found) this.note(where, line, true, `nothing to set here: ${carry.why}`);
         return;
       case 'unused':
       case 'dropped':
-        if (!found) return;
-        if (option.name === 'k8s_control_plane_resource_conditions' && JSON.stringify(value) === JSON.stringify(option.default)) {
-          this.note(where, line, true, 'nothing to set here: the value is magnum-capi-helm\'s default, the conditions this driver checks');
-          return;
-        }
-        this.note(where, line, false, `not carried: ${carry.why}`);
+        if (found) this.note(where, line, false, carry.why);
         return;
     }
   }
 
-  private setting(option: CapiHelmOption, path: string, value: OptionValue, found: Found | undefined): void {
-    const where = found ? spell(found.at) : spell([option.group, option.name]);
-    const line = found?.line;
-    if (option.name === 'kubeconfig_file' && !value) {
-      this.note(where, line, false, 'not carried: magnum-capi-helm used $KUBECONFIG or ~/.kube/config of the conductor; set kubeconfig to the management cluster\'s kubeconfig (without one this driver starts a local development cluster)');
-      return;
-    }
+  private setting(option: CapiHelmOption, path: string, value: OptionValue, where: string, found: Found | undefined): void {
     if (value === null && found) {
-      this.note(where, line, false, 'not carried: empty, which oslo.config reads as no value at all (not the default); this driver\'s default applies');
-      return;
-    }
-    if (option.name === 'csi_cinder_allowed_topologies' && Array.isArray(value) && value.length > 0) {
-      this.note(where, line, false, `not carried: magnum-capi-helm passes these strings (${JSON.stringify(value)}) to the chart as they are, which writes them into StorageClass.allowedTopologies where Kubernetes expects {matchLabelExpressions: [{key, values}]}; write csiCinderAllowedTopologies in that shape`);
+      this.note(where, found.line, false, 'empty, which oslo.config reads as no value at all (not the default); this driver\'s default applies');
       return;
     }
     // Empty means unset only where unset is the default: an empty chart repo is how OCI charts are named.
-    const unset = value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default);
-    if (unset) return;
-    if (option.name === 'default_helm_chart_version' && !found) {
-      this.note(where, undefined, true, `not set: magnum-capi-helm's own default ${String(value)} is written, which this driver renders as that chart expects; set a current chart version when you are ready to upgrade clusters`);
-    }
+    if (value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default)) return;
     const problem = settingProblem(path, value);
     if (problem) {
-      this.note(where, line, false, `not carried: ${problem}`);
+      this.note(where, found?.line, false, problem);
       return;
     }
     setPath(this.config, path, value);
@@ -216,7 +201,7 @@ class Importer {
     for (const group of CAPI_HELM_GROUPS) {
       for (const [name, entry] of this.sections.get(group) ?? []) {
         const at = spell([group, name]);
-        if (!known.has(at)) this.note(at, entry.line, false, 'not carried: not an option of magnum-capi-helm 1.4.0, which ignores it too');
+        if (!known.has(at)) this.note(at, entry.line, false, 'not an option of magnum-capi-helm 1.4.0, which ignores it too');
       }
     }
   }

@@ -72,6 +72,7 @@ const ROWS: Row[] = [
   // oslo's Integer makes an empty value None, not the default (checked against oslo.config in the shim's tests).
   { what: 'an empty Integer setting', conf: '[capi_helm]\nminimum_flavor_ram =\n', want: { limits: { minFlavorVcpus: 2 } }, notes: ['[capi_helm] minimum_flavor_ram (line 2): not carried: empty, which oslo.config reads as no value at all'] },
   { what: 'csi_cinder_default_volume_type', conf: '[capi_helm]\ncsi_cinder_default_volume_type = ssd\n', want: { defaultVolumeType: 'ssd' } },
+  { what: 'an empty csi_cinder_default_volume_type is unset (the first type Cinder lists)', conf: '[capi_helm]\ncsi_cinder_default_volume_type =\n', want: {} },
   { what: 'csi_cinder_allowed_topologies empty', conf: '[capi_helm]\ncsi_cinder_allowed_topologies =\n', want: {} },
   // [capi_helm_cluster_labels], each type
   { what: 'Boolean labels written as true/false', conf: '[capi_helm_cluster_labels]\nmonitoring_enabled = yes\nauto_healing_enabled = Off\nkeystone_auth_enabled = 1\n', want: lab({ monitoring_enabled: 'true', auto_healing_enabled: 'false', keystone_auth_enabled: 'true' }) },
