@@ -37,7 +37,7 @@ export const ConfigSchema = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
   chart: z
     .strictObject({
-      /** Helm repository URL; empty when `name` is a local chart directory or archive. */
+      /** Helm repository URL; empty when `name` is an `oci://` reference or a local chart directory or archive. */
       repo: z.string().default('https://azimuth-cloud.github.io/capi-helm-charts'),
       name: z.string().min(1).default('openstack-cluster'),
       /** Used unless the template sets the `capi_helm_chart_version` label. */

@@ -15,12 +15,18 @@ export function checkRef(ref: ReleaseRef): void {
   if (!NAMESPACE.test(ref.namespace)) throw new InvalidInput(`namespace ${JSON.stringify(ref.namespace)} is not a valid namespace`, 'cluster.project_id');
 }
 
+function checkedVersion(chart: ChartRef): string {
+  if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
+  return chart.version;
+}
+
 function chartArgs(chart: ChartRef, archive?: string): string[] {
   if (archive) return [archive];
+  // An OCI reference has no repository (magnum-capi-helm's helm_chart_repo = "" with an oci:// name) but needs its version, or helm takes the newest.
+  if (chart.name.startsWith('oci://')) return [chart.name, '--version', checkedVersion(chart)];
   // A local chart directory carries its own version.
   if (!chart.repo) return [chart.name];
-  if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
-  return [chart.name, '--repo', chart.repo, '--version', chart.version];
+  return [chart.name, '--repo', chart.repo, '--version', checkedVersion(chart)];
 }
 
 /**

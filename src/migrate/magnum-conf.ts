@@ -66,6 +66,21 @@ function typed(option: CapiHelmOption, raw: string): Parsed<OptionValue> {
   }
 }
 
+/** The option's value as oslo.config hands it to magnum-capi-helm: the file's, else the default. */
+function valueOf(option: CapiHelmOption, found: Found | undefined): Parsed<OptionValue> {
+  // An empty integer is None, not the default: oslo.config's Integer type says so.
+  return found ? typed(option, found.raw) : { ok: true, value: option.default };
+}
+
+/**
+ * Every option's value as oslo.config reads it from `text`, keyed `group.name`:
+ * what the import starts from, and what the shim's tests compare with the real oslo.config.
+ */
+export function readCapiHelmOptions(text: string): Record<string, Parsed<OptionValue>> {
+  const sections = parseIni(text);
+  return Object.fromEntries(CAPI_HELM_OPTIONS.map((o) => [`${o.group}.${o.name}`, valueOf(o, find(sections, o))]));
+}
+
 /** A label's value as the string Magnum labels carry; undefined when it leaves the label unset. */
 function asLabel(value: OptionValue): string | undefined {
   if (value === null || value === '') return undefined;
@@ -95,8 +110,9 @@ class Importer {
 
   constructor(private readonly sections: IniSections) {}
 
+  /** A note of an option left out of the config starts `not carried:`. */
   note(option: string, line: number | undefined, carried: boolean, message: string): void {
-    this.notes.push({ option, ...(line !== undefined ? { line } : {}), carried, message });
+    this.notes.push({ option, ...(line !== undefined ? { line } : {}), carried, message: carried ? message : `not carried: ${message}` });
   }
 
   run(): MagnumConfImport {
@@ -115,17 +131,12 @@ class Importer {
     if (found && carried) this.spellings(option, found);
     const times = found ? this.sections.get(found.at[0])!.get(found.at[1])!.values.length : 0;
     if (found && carried && times > 1) this.note(spell(found.at), found.line, true, `set ${times} times: the last one wins, as oslo.config reads it`);
-    let value = option.default;
-    if (found) {
-      const parsed = typed(option, found.raw);
-      if (!parsed.ok) {
-        this.note(spell(found.at), found.line, false, `not carried: ${parsed.reason}; magnum-capi-helm refuses this value too`);
-        return;
-      }
-      // An empty integer is None to oslo: the default applies.
-      if (parsed.value !== null) value = parsed.value;
+    const value = valueOf(option, found);
+    if (!value.ok) {
+      this.note(spell(found!.at), found!.line, false, `${value.reason}; magnum-capi-helm refuses this value too`);
+      return;
     }
-    this.carry(option, value, found);
+    this.carry(option, value.value, found);
   }
 
   /** Says which spelling was read when an option was found under a deprecated one, or under both. */
@@ -137,7 +148,7 @@ class Importer {
     }
     for (const old of option.deprecated ?? []) {
       const shadowed = this.sections.get(old[0])?.get(old[1]);
-      if (shadowed) this.note(spell(old), shadowed.line, false, `not carried: ${own} is also set and wins, as in magnum-capi-helm`);
+      if (shadowed) this.note(spell(old), shadowed.line, false, `${own} is also set and wins, as in magnum-capi-helm`);
     }
   }
 
@@ -145,52 +156,40 @@ class Importer {
     const where = found ? spell(found.at) : spell([option.group, option.name]);
     const line = found?.line;
     const { carry } = option;
+    const into = carry.to === 'label' || carry.to === 'setting';
+    const verdict = option.check?.(value, found !== undefined);
+    if (verdict) {
+      this.note(where, line, verdict.carried, verdict.message);
+      if (!verdict.carried || !into) return;
+    }
     switch (carry.to) {
       case 'label': {
         const label = asLabel(value);
         if (label !== undefined && found) this.labels[option.name] = label;
-        if (option.name === 'extra_network_names' && label !== undefined && found) {
-          this.note(where, line, true, 'carried; one difference: a template or cluster still using the old label extra_network_name now overrides this default, where magnum-capi-helm let the default win');
-        }
         return;
       }
       case 'setting':
-        return this.setting(option, carry.path, value, found);
+        return this.setting(option, carry.path, value, where, found);
       case 'shim':
         if (found) this.note(where, line, true, `nothing to set here: ${carry.why}`);
         return;
       case 'unused':
       case 'dropped':
-        if (!found) return;
-        if (option.name === 'k8s_control_plane_resource_conditions' && JSON.stringify(value) === JSON.stringify(option.default)) {
-          this.note(where, line, true, 'nothing to set here: the value is magnum-capi-helm\'s default, the conditions this driver checks');
-          return;
-        }
-        this.note(where, line, false, `not carried: ${carry.why}`);
+        if (found) this.note(where, line, false, carry.why);
         return;
     }
   }
 
-  private setting(option: CapiHelmOption, path: string, value: OptionValue, found: Found | undefined): void {
-    const where = found ? spell(found.at) : spell([option.group, option.name]);
-    const line = found?.line;
-    if (option.name === 'kubeconfig_file' && !value) {
-      this.note(where, line, false, 'not carried: magnum-capi-helm used $KUBECONFIG or ~/.kube/config of the conductor; set kubeconfig to the management cluster\'s kubeconfig (without one this driver starts a local development cluster)');
-      return;
-    }
-    if (option.name === 'csi_cinder_allowed_topologies' && Array.isArray(value) && value.length > 0) {
-      this.note(where, line, false, `not carried: magnum-capi-helm passes these strings (${JSON.stringify(value)}) to the chart as they are, which writes them into StorageClass.allowedTopologies where Kubernetes expects {matchLabelExpressions: [{key, values}]}; write csiCinderAllowedTopologies in that shape`);
+  private setting(option: CapiHelmOption, path: string, value: OptionValue, where: string, found: Found | undefined): void {
+    if (value === null && found) {
+      this.note(where, found.line, false, 'empty, which oslo.config reads as no value at all (not the default); this driver\'s default applies');
       return;
     }
     // Empty means unset only where unset is the default: an empty chart repo is how OCI charts are named.
-    const unset = value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default);
-    if (unset) return;
-    if (option.name === 'default_helm_chart_version' && !found) {
-      this.note(where, undefined, true, `not set: magnum-capi-helm's own default ${String(value)} is written, which this driver renders as that chart expects; set a current chart version when you are ready to upgrade clusters`);
-    }
+    if (value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default)) return;
     const problem = settingProblem(path, value);
     if (problem) {
-      this.note(where, line, false, `not carried: ${problem}`);
+      this.note(where, found?.line, false, problem);
       return;
     }
     setPath(this.config, path, value);
@@ -202,7 +201,7 @@ class Importer {
     for (const group of CAPI_HELM_GROUPS) {
       for (const [name, entry] of this.sections.get(group) ?? []) {
         const at = spell([group, name]);
-        if (!known.has(at)) this.note(at, entry.line, false, 'not carried: not an option of magnum-capi-helm 1.4.0, which ignores it too');
+        if (!known.has(at)) this.note(at, entry.line, false, 'not an option of magnum-capi-helm 1.4.0, which ignores it too');
       }
     }
   }

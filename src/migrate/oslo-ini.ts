@@ -108,7 +108,7 @@ export function osloBool(raw: string): Parsed<boolean> {
   return { ok: false, reason: `expected a boolean (${[...TRUE, ...FALSE].join(', ')}), got ${JSON.stringify(raw)}` };
 }
 
-/** An empty value is None to oslo's Integer: the option's default applies. */
+/** An empty value is None to oslo's Integer: no value at all, not the option's default. */
 export function osloInt(raw: string): Parsed<number | null> {
   const v = raw.trim();
   if (v === '') return { ok: true, value: null };

@@ -7,6 +7,7 @@ import { getManifestArgs } from '../../../src/helm/get-manifest.js';
 const ref = { release: 'demo-abcdefghij23', namespace: 'magnum-p1' };
 const repoChart = { repo: 'https://charts.example.test', name: 'openstack-cluster', version: '0.27.0' };
 const localChart = { repo: '', name: '/charts/openstack-cluster', version: '' };
+const ociChart = { repo: '', name: 'oci://registry.example.test/charts/openstack-cluster', version: '0.27.0' };
 
 describe('helm argv', () => {
   it.each([
@@ -26,6 +27,9 @@ describe('helm argv', () => {
     ['manifest of the latest revision', () => getManifestArgs(ref), ['get', 'manifest', 'demo-abcdefghij23', '--namespace', 'magnum-p1']],
     ['manifest of a revision', () => getManifestArgs(ref, 4), ['get', 'manifest', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--revision', '4']],
     ['pull', () => pullArgs(repoChart, '/cache/x'), ['pull', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--destination', '/cache/x']],
+    // magnum-capi-helm's OCI form (helm_chart_repo empty): without --version helm would install the newest chart.
+    ['upgrade from an OCI reference', () => upgradeInstallArgs(ref, ociChart, 60), ['upgrade', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['template from an OCI reference', () => templateArgs(ref, ociChart), ['template', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--namespace', 'magnum-p1', '--values', '-']],
   ])('%s', (_name, build, expected) => {
     expect(build()).toEqual(expected);
   });
@@ -43,5 +47,6 @@ describe('helm argv', () => {
 
   it('refuses a repository chart version that is not a version', () => {
     expect(() => upgradeInstallArgs(ref, { ...repoChart, version: '--set x=y' }, 60)).toThrow(/not a version/);
+    expect(() => upgradeInstallArgs(ref, { ...ociChart, version: '--set x=y' }, 60)).toThrow(/not a version/);
   });
 });

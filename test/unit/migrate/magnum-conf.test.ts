@@ -69,8 +69,10 @@ const ROWS: Row[] = [
   { what: 'helm_chart_repo, empty for OCI', conf: '[capi_helm]\nhelm_chart_repo =\nhelm_chart_name = oci://registry.example/charts/openstack-cluster\n', want: { chart: { repo: '', name: 'oci://registry.example/charts/openstack-cluster', defaultVersion: '0.10.1' } } },
   { what: 'default_helm_chart_version', conf: '[capi_helm]\ndefault_helm_chart_version = 0.27.0\n', want: { chart: { ...SEED_SETTINGS.chart, defaultVersion: '0.27.0' } } },
   { what: 'flavor minimums (Integer)', conf: '[capi_helm]\nminimum_flavor_ram = 4096\nminimum_flavor_vcpus = " 4 "\n', want: { limits: { minFlavorRamMb: 4096, minFlavorVcpus: 4 } } },
-  { what: 'an empty Integer keeps the default', conf: '[capi_helm]\nminimum_flavor_ram =\n', want: {} },
+  // oslo's Integer makes an empty value None, not the default (checked against oslo.config in the shim's tests).
+  { what: 'an empty Integer setting', conf: '[capi_helm]\nminimum_flavor_ram =\n', want: { limits: { minFlavorVcpus: 2 } }, notes: ['[capi_helm] minimum_flavor_ram (line 2): not carried: empty, which oslo.config reads as no value at all'] },
   { what: 'csi_cinder_default_volume_type', conf: '[capi_helm]\ncsi_cinder_default_volume_type = ssd\n', want: { defaultVolumeType: 'ssd' } },
+  { what: 'an empty csi_cinder_default_volume_type is unset (the first type Cinder lists)', conf: '[capi_helm]\ncsi_cinder_default_volume_type =\n', want: {} },
   { what: 'csi_cinder_allowed_topologies empty', conf: '[capi_helm]\ncsi_cinder_allowed_topologies =\n', want: {} },
   // [capi_helm_cluster_labels], each type
   { what: 'Boolean labels written as true/false', conf: '[capi_helm_cluster_labels]\nmonitoring_enabled = yes\nauto_healing_enabled = Off\nkeystone_auth_enabled = 1\n', want: lab({ monitoring_enabled: 'true', auto_healing_enabled: 'false', keystone_auth_enabled: 'true' }) },
