@@ -27,6 +27,7 @@ import type { TokenStore } from './plugins/tokens.js';
 import { platformRoutes } from './routes/platform.js';
 import { actionRoutes } from './routes/v1/actions.js';
 import { clusterRoutes } from './routes/v1/clusters.js';
+import { diffRoutes } from './routes/v1/diff.js';
 import { nodeGroupRoutes } from './routes/v1/nodegroups.js';
 import { statusRoutes } from './routes/v1/status.js';
 import { valuesRoutes } from './routes/v1/values.js';
@@ -109,5 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(nodeGroupRoutes, { driver });
   await app.register(statusRoutes, { driver });
   await app.register(valuesRoutes, { driver });
+  await app.register(diffRoutes, { driver });
   return app;
 }

@@ -13,10 +13,11 @@ import type { Config } from './config.js';
 import { createDriver } from './driver/operations.js';
 import type { ReadinessCheck, Driver } from './driver/types.js';
 import type { SecretStore } from './driver/ports.js';
-import { ChartCache } from './helm/chart-cache.js';
+import type { PreviewDeps } from './driver/preview.js';
+import { ChartCache, type ChartCacheOptions } from './helm/chart-cache.js';
 import { createHelmClient } from './helm/client.js';
 import { UNLOCKED_DESCRIPTION, unlockRevision } from './helm/record.js';
-import { createReleaseManager, type ReleaseManager } from './helm/releases.js';
+import { createReleaseManager, releasePreview, type ReleaseManager } from './helm/releases.js';
 import { IN_CLUSTER, kubeClients } from './kube/client.js';
 import { describeError } from './kube/errors.js';
 import { watchClusterIndex, type WatchedIndex } from './kube/cluster-index.js';
@@ -41,6 +42,33 @@ export function resolveHelmBinary(configured: string, root = PROJECT_ROOT): stri
   return configured === 'helm' && existsSync(bundled) ? bundled : configured;
 }
 
+/** The helm binary, the chart cache it pulls into, and the client over both. */
+function helmFor(config: Config & { kubeconfig: string }, observe: Omit<ChartCacheOptions, 'registry'> = {}) {
+  const binary = resolveHelmBinary(config.helm.binary);
+  // chart.plainHttp and chart.registryConfig: how helm reaches an OCI chart registry.
+  const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary, { ...observe, registry: config.chart });
+  const helm = createHelmClient({
+    binary,
+    // In a pod helm finds the service account itself.
+    kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
+    timeoutSeconds: config.helm.timeoutSeconds,
+    archiveFor: (req) => chartCache.archive(req.chart),
+    registry: config.chart,
+    ...(observe.onRun ? { onRun: observe.onRun } : {}),
+  });
+  return { binary, chartCache, helm };
+}
+
+/**
+ * What the command line's `diff` needs, without the service: the planner and
+ * read-only helm. No watch cache, so the version guard has the release's
+ * recorded control plane version and the spec's, not Cluster API's.
+ */
+export async function createPreviewer(config: Config & { kubeconfig: string }): Promise<PreviewDeps> {
+  const { helm } = helmFor(config);
+  return { planner: await createPlanner(config), preview: releasePreview(helm) };
+}
+
 export interface EngineParts extends Engine {
   driver: Driver;
   cache: WatchCache;
@@ -63,22 +91,9 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     onEvent: (kind) => metrics?.watchEvent(kind),
   });
   const index = watchClusterIndex(kube.config, (err) => logger.warn({ err: describeError(err) }, 'cluster index watch broken; re-listing'));
-  const binary = resolveHelmBinary(config.helm.binary);
-  const onRun = (run: Parameters<EngineMetrics['helmRun']>[0]) => metrics?.helmRun(run);
-  const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary, {
-    // plainHttp and registryConfig: how helm reaches an OCI chart registry.
-    registry: config.chart,
-    onRun,
+  const { binary, chartCache, helm } = helmFor(config, {
+    onRun: (run) => metrics?.helmRun(run),
     onPull: (outcome) => metrics?.chartPull(outcome),
-  });
-  const helm = createHelmClient({
-    binary,
-    // In a pod helm finds the service account itself.
-    kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
-    timeoutSeconds: config.helm.timeoutSeconds,
-    archiveFor: (req) => chartCache.archive(req.chart),
-    registry: config.chart,
-    onRun,
   });
   const identity = config.lease.identity ?? `${hostname()}/${process.pid}`;
   const leaseSeries = leaseMetrics(registry);
@@ -123,6 +138,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     config,
     planner,
     releases,
+    preview: releases,
     leases,
     secrets,
     observer: instrumentObserver(observer, metrics),

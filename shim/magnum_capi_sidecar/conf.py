@@ -43,6 +43,15 @@ OPTS = [
     cfg.IntOpt("status_retries", default=3, min=0, max=10,
                help="Retries, with back-off, of a status call that could "
                     "not connect."),
+    # magnum-capi-helm's option, read where a site that switches has it
+    # ([capi_helm]) without registering that group, which magnum-capi-helm
+    # itself may still register in the same conductor.
+    cfg.StrOpt("app_cred_interface_type", default="public",
+               deprecated_opts=[cfg.DeprecatedOpt("app_cred_interface_type", group="capi_helm")],
+               help="The `interface` of the clouds.yaml written for each "
+                    "cluster's application credential (public, internal "
+                    "or admin), as magnum-capi-helm's [capi_helm] "
+                    "app_cred_interface_type, which is read too."),
 ]
 
 CONF = cfg.CONF

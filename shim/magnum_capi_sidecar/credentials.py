@@ -12,6 +12,8 @@ from magnum.common.x509 import operations as x509
 from magnum.conductor.handlers.common import cert_manager
 from magnum.conf import CONF
 from oslo_log import log as logging
+
+from magnum_capi_sidecar import conf  # noqa: F401  registers [capi_sidecar]
 from oslo_utils import encodeutils
 
 LOG = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ def create(context, cluster):
     clouds = {"clouds": {"openstack": {
         "identity_api_version": 3,
         "region_name": osc.cinder_region_name(),
-        "interface": "public",
+        "interface": CONF.capi_sidecar.app_cred_interface_type,
         "verify": CONF.drivers.verify_ca,
         "auth_type": "v3applicationcredential",
         "auth": {

@@ -8,6 +8,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from magnum.api import attr_validator
 from magnum.common import clients
 from magnum.common import neutron
+from magnum.conf import CONF
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -100,6 +101,18 @@ def resolve(context, cluster, template, nodegroups):
         "share_types": _share_types(osc),
         "auth_url": osc.url_for(service_type="identity", interface="public"),
         "project_id": context.project_id or cluster.project_id,
+        **boot_volume_defaults(),
+    }
+
+
+def boot_volume_defaults():
+    """Magnum's `[cinder]` boot volume defaults, which magnum-capi-helm used
+    when neither a label nor its site default set the boot volume: without
+    them a site's nodes would move from volumes to local disks, every one
+    replaced. Empty or 0 (Magnum's defaults) means none."""
+    return {
+        "default_boot_volume_type": CONF.cinder.default_boot_volume_type or None,
+        "default_boot_volume_size": CONF.cinder.default_boot_volume_size or None,
     }
 
 

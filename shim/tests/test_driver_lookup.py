@@ -23,7 +23,7 @@ class DriverLookupTest(base.ShimTestCase):
     def test_options_are_listed_for_oslo_config(self):
         [(group, opts)] = conf.list_opts()
         self.assertEqual("capi_sidecar", group.name)
-        self.assertEqual({"url", "token_file", "ca_file", "cert_file", "key_file", "timeout", "async_timeout", "status_timeout", "status_retries"}, {o.name for o in opts})
+        self.assertEqual({"url", "token_file", "ca_file", "cert_file", "key_file", "timeout", "async_timeout", "status_timeout", "status_retries", "app_cred_interface_type"}, {o.name for o in opts})
         # Synchronous RPCs time out after 60 s: our HTTP timeout stays below it.
         self.assertLess(cfg.CONF.capi_sidecar.timeout, 60)
 

@@ -3,6 +3,7 @@ Magnum hands out (python-*clients up to 2026.1, openstacksdk from 2026.2)."""
 import yaml
 
 from magnum.common import exception
+from magnum.conf import CONF
 
 from magnum_capi_sidecar import credentials
 from magnum_capi_sidecar import facts
@@ -45,6 +46,18 @@ class FactsTest(base.ShimTestCase):
         resolved = facts.resolve(self.context, self.cluster, self.template, [])
         self.assertEqual("m1.large", resolved["flavors"]["4"]["name"])
 
+    def test_no_boot_volume_defaults_by_default(self):
+        # Magnum's own defaults ('' and 0) mean no boot volume, as magnum-capi-helm read them.
+        resolved = facts.resolve(self.context, self.cluster, self.template, [])
+        self.assertIsNone(resolved["default_boot_volume_type"])
+        self.assertIsNone(resolved["default_boot_volume_size"])
+
+    def test_magnums_cinder_boot_volume_defaults_are_sent(self):
+        self.config(default_boot_volume_type="ceph-ssd", default_boot_volume_size=40, group="cinder")
+        resolved = facts.resolve(self.context, self.cluster, self.template, [])
+        self.assertEqual("ceph-ssd", resolved["default_boot_volume_type"])
+        self.assertEqual(40, resolved["default_boot_volume_size"])
+
     def test_a_missing_image_is_magnums_image_not_found(self):
         self.template.image_id = "0b0b0b0b-0000-4000-8000-00000000dead"
         self.assertRaises(exception.ImageNotFound, facts.resolve, self.context, self.cluster, self.template, [])
@@ -64,6 +77,29 @@ class CredentialsTest(base.ShimTestCase):
         auth = yaml.safe_load(creds["clouds_yaml"])["clouds"]["openstack"]["auth"]
         self.assertEqual({"auth_url": "https://keystone.example.test/v3", "application_credential_id": cred.id,
                           "application_credential_secret": cred.secret}, auth)
+
+    def _cloud(self):
+        return yaml.safe_load(credentials.create(self.context, self.cluster)["clouds_yaml"])["clouds"]["openstack"]
+
+    def test_interface_and_verify_default_to_magnum_capi_helms(self):
+        cloud = self._cloud()
+        self.assertEqual("public", cloud["interface"])
+        self.assertIs(True, cloud["verify"])
+
+    def test_verify_is_magnums_drivers_verify_ca(self):
+        self.config(verify_ca=False, group="drivers")
+        self.assertIs(False, self._cloud()["verify"])
+
+    def test_the_interface_is_capi_sidecars_app_cred_interface_type(self):
+        self.config(app_cred_interface_type="internal", group="capi_sidecar")
+        self.assertEqual("internal", self._cloud()["interface"])
+
+    def test_magnum_capi_helms_own_spelling_of_the_interface_is_read_from_magnum_conf(self):
+        # As a magnum.conf written for magnum-capi-helm has it: [capi_helm] app_cred_interface_type.
+        from oslo_config import fixture as config_fixture
+        config = self.useFixture(config_fixture.Config(CONF))
+        config.load_raw_values(group="capi_helm", app_cred_interface_type="internal")
+        self.assertEqual("internal", self._cloud()["interface"])
 
     def test_the_cacert_is_magnums_openstack_ca_file(self):
         import tempfile

@@ -134,3 +134,21 @@ export const RenderResponse = z.object({
   })),
 });
 export type RenderResponse = z.infer<typeof RenderResponse>;
+
+const ObjectRef = z.object({ kind: z.string(), name: z.string() });
+
+/** What the next operation would change on a live cluster, and whether it would replace machines. */
+export const DiffResponse = z.object({
+  stack_id: z.string(),
+  namespace: z.string(),
+  /** Objects the operation would create, change (the paths that differ, never their values) and delete. */
+  created: z.array(ObjectRef),
+  changed: z.array(ObjectRef.extend({ paths: z.array(z.string()) })),
+  deleted: z.array(ObjectRef.extend({ kept: z.boolean().describe('helm.sh/resource-policy: keep: helm leaves it for Cluster API to clean up') })),
+  /** Each part whose machines would be replaced, with why. */
+  rolls: z.array(z.object({ part: z.enum(['control_plane', 'node_group']), name: z.string(), reasons: z.array(z.string()) })),
+  added_nodegroups: z.array(z.string()),
+  removed_nodegroups: z.array(z.string()),
+  summary: z.string().describe('"nothing rolls", or in plain words which parts roll and why'),
+});
+export type DiffResponse = z.infer<typeof DiffResponse>;

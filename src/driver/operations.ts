@@ -14,9 +14,11 @@ import type { NodeGroup, Spec } from '../magnum/spec.js';
 import { judgeDeletion } from '../status/deletion.js';
 import { awaitingOutcome, decideUnknownOutcome } from '../status/helm-outcome.js';
 import { withoutRegistryPasswords } from '../values/registries.js';
-import type { ClusterIndex, HeldLease, LiveClusterNetwork, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, RenderedRelease, SecretStore } from './ports.js';
+import type { ClusterIndex, HeldLease, LiveClusterNetwork, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, ReleasePreview, RenderedRelease, SecretStore } from './ports.js';
 import { checkNetworkChange } from './network-rules.js';
+import { previewSpec } from './preview.js';
 import { releaseNameFor } from './release-name.js';
+import { isDeleting, liveSpec, matches, requireRelease } from './spec-state.js';
 import type { Driver, StatusResult } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
 
@@ -24,6 +26,8 @@ export interface DriverDeps {
   config: Config;
   planner: Planner;
   releases: Releases;
+  /** Read-only helm: the dry run and the recorded manifest, for the preview. */
+  preview: ReleasePreview;
   /** One operation per release across every replica. */
   leases: ReleaseLeases;
   secrets: SecretStore;
@@ -37,17 +41,6 @@ export interface DriverDeps {
   /** Marks the Machines behind `nodes_to_remove` so a scale-down removes those first. */
   markNodesForRemoval?: (ref: ReleaseRef, nodegroup: string, nodes: string[]) => Promise<number>;
   now?: () => Date;
-}
-
-const isDeleting = (status: string | null | undefined) => status?.startsWith('DELETE_') ?? false;
-
-function matches(ng: NodeGroup, key: string): boolean {
-  return ng.name === key || ng.uuid === key;
-}
-
-/** The node groups the release should hold: those being deleted are already gone from Magnum's point of view. */
-function liveSpec(spec: Spec, without?: string): Spec {
-  return { ...spec, nodegroups: spec.nodegroups.filter((ng) => !isDeleting(ng.status) && (without === undefined || !matches(ng, without))) };
 }
 
 export function createDriver(deps: DriverDeps): Driver {
@@ -67,15 +60,6 @@ export function createDriver(deps: DriverDeps): Driver {
   });
 
   const withRelease = (spec: Spec): Spec => ({ ...spec, cluster: { ...spec.cluster, stack_id: releaseNameFor(spec.cluster) } });
-
-  function requireRelease(spec: Spec, operation: string): void {
-    if (!spec.cluster.stack_id) {
-      throw new Conflict(`cannot ${operation}: the cluster has no release yet (stack_id is empty); create it first`, 'cluster.stack_id');
-    }
-    if (isDeleting(spec.cluster.status)) {
-      throw new Conflict(`cannot ${operation}: the cluster is being deleted`, 'cluster.status');
-    }
-  }
 
   /** Refuses, before anything changes, values that would move a live cluster's pod or Service range or DNS domain. */
   const guardNetwork = async (plan: ReleasePlan) => {
@@ -255,6 +239,8 @@ export function createDriver(deps: DriverDeps): Driver {
       const plan = planner.plan(liveSpec(withRelease(spec)));
       return renderResponse(plan, planner.helmArgs(plan));
     },
+
+    diffCluster: (spec) => previewSpec(spec, { planner, preview: deps.preview, observedVersion: observer.controlPlaneVersion(refOf(spec)) }),
   };
 }
 

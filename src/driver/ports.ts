@@ -48,6 +48,14 @@ export interface LiveClusterNetwork {
   read(ref: ReleaseRef): Promise<ClusterNetwork | null>;
 }
 
+/** What an operation would apply, read without writing anything. */
+export interface ReleasePreview {
+  /** The manifest an apply of the plan would apply: helm's server-side dry run with the real upgrade's argv. */
+  dryRun(plan: ReleasePlan): Promise<string>;
+  /** The manifest helm recorded for the revision an upgrade would be applied over (the last deployed); null when helm records no release. */
+  recorded(ref: ReleaseRef): Promise<string | null>;
+}
+
 /** What a deleted release left behind, read fresh (never the cache), and deletion of its orphans. */
 export interface Remnants {
   /** Throws when the management cluster or helm cannot answer: a delete never completes on an error. */

@@ -6,6 +6,7 @@
 import type {
   Accepted,
   ClusterSummary,
+  DiffResponse,
   NodeGroupCreateRequest,
   RenderResponse,
   ResizeRequest,
@@ -40,6 +41,8 @@ export interface Driver {
   kubeconfig(uuid: string): Promise<string>;
   /** Dry run: what create/update would apply, changing nothing. */
   render(spec: Spec): Promise<RenderResponse>;
+  /** Preview: what the next operation would create, change and delete on the live release, and what it would roll; writes nothing. */
+  diffCluster(spec: Spec): Promise<DiffResponse>;
 }
 
 /** One dependency /readyz reports on. */

@@ -4,6 +4,8 @@
  */
 import { HelmFailed } from '../errors.js';
 import { historyArgs, rollbackArgs, templateArgs, uninstallArgs, upgradeInstallArgs } from './args.js';
+import { dryRunManifest, dryRunUpgradeArgs } from './dry-run.js';
+import { getManifestArgs } from './get-manifest.js';
 import { runHelm, type RunOptions } from './run.js';
 import type { Helm, HelmVersion, RegistryAccess, ReleaseInfo, ReleaseRevision, ReleaseStatus, UpgradeRequest } from './types.js';
 
@@ -58,15 +60,16 @@ export function createHelmClient(opts: HelmOptions): Helm {
     return detected;
   };
 
+  /** An upgrade, real or dry: the cached chart, the detected helm's apply mode, values on stdin. */
+  const runUpgrade = async (req: UpgradeRequest, argv: typeof upgradeInstallArgs): Promise<string> => {
+    const archive = await opts.archiveFor?.(req);
+    const { major } = await version();
+    return runHelm(argv(req, req.chart, opts.timeoutSeconds, archive, major, opts.registry), { ...base, input: JSON.stringify(req.values), secrets: secretsIn(req.values) });
+  };
+
   return {
     async upgradeInstall(req: UpgradeRequest): Promise<ReleaseInfo> {
-      const archive = await opts.archiveFor?.(req);
-      const { major } = await version();
-      const out = await runHelm(upgradeInstallArgs(req, req.chart, opts.timeoutSeconds, archive, major, opts.registry), {
-        ...base,
-        input: JSON.stringify(req.values),
-        secrets: secretsIn(req.values),
-      });
+      const out = await runUpgrade(req, upgradeInstallArgs);
       let parsed: { version?: number; info?: { status?: string } };
       try {
         parsed = JSON.parse(out) as typeof parsed;
@@ -106,6 +109,19 @@ export function createHelmClient(opts: HelmOptions): Helm {
     async template(req) {
       const archive = await opts.archiveFor?.(req);
       return runHelm(templateArgs(req, req.chart, archive, opts.registry), { ...base, kubeconfig: undefined, input: JSON.stringify(req.values), secrets: secretsIn(req.values) });
+    },
+
+    async dryRunUpgrade(req) {
+      return dryRunManifest(await runUpgrade(req, dryRunUpgradeArgs), req);
+    },
+
+    async manifest(ref, revision) {
+      try {
+        return await runHelm(getManifestArgs(ref, revision), base);
+      } catch (err) {
+        if (err instanceof HelmFailed && NOT_FOUND.test(err.message)) return null;
+        throw err;
+      }
     },
 
     version,

@@ -5,8 +5,9 @@
  * progress".
  */
 import type { Logger } from 'pino';
-import type { ReleasePlan, Releases } from '../driver/ports.js';
+import type { ReleasePlan, ReleasePreview, Releases } from '../driver/ports.js';
 import { ReleaseBusy } from '../errors.js';
+import { baseRevision } from './get-manifest.js';
 import { UNLOCKED_DESCRIPTION } from './record.js';
 import { decideRecovery, type PendingStatus } from './recovery.js';
 import { ReleaseQueue } from './release-queue.js';
@@ -20,15 +21,32 @@ export interface ReleaseManagerOptions {
   log?: Logger | undefined;
 }
 
-export interface ReleaseManager extends Releases {
+export interface ReleaseManager extends Releases, ReleasePreview {
   queue: ReleaseQueue;
   /** Pending revisions unlocked since start, for metrics and tests. */
   unlocks: number;
 }
 
+const key = (ref: ReleaseRef) => `${ref.namespace}/${ref.release}`;
+
+/**
+ * Read-only helm for the preview: the dry run, in the release's queue when
+ * there is one (so a preview never reads a release this replica is applying;
+ * it takes no lease, as it writes nothing), and the manifest of the revision
+ * an upgrade would be applied over.
+ */
+export function releasePreview(helm: Helm, queue?: ReleaseQueue): ReleasePreview {
+  return {
+    dryRun: (plan: ReleasePlan) => (queue ? queue.run(key(plan), () => helm.dryRunUpgrade(plan)) : helm.dryRunUpgrade(plan)),
+    recorded: async (ref: ReleaseRef) => {
+      const revision = baseRevision(await helm.history(ref));
+      return revision === null ? null : helm.manifest(ref, revision);
+    },
+  };
+}
+
 export function createReleaseManager(helm: Helm, concurrency: number, opts: ReleaseManagerOptions): ReleaseManager {
   const queue = new ReleaseQueue(concurrency);
-  const key = (ref: ReleaseRef) => `${ref.namespace}/${ref.release}`;
 
   const manager: ReleaseManager = {
     queue,
@@ -50,6 +68,7 @@ export function createReleaseManager(helm: Helm, concurrency: number, opts: Rele
     // helm uninstalls a pending release as it is (helm 3 and 4): rolling it back
     // first would re-apply an old spec to the infrastructure about to go.
     remove: (ref: ReleaseRef) => queue.run(key(ref), () => helm.uninstall(ref)),
+    ...releasePreview(helm, queue),
     present: async (ref: ReleaseRef) => (await helm.history(ref)).length > 0,
     latest: async (ref: ReleaseRef) => {
       const latest = (await helm.history(ref)).reduce<ReleaseRevision | null>((a, r) => (a && a.revision > r.revision ? a : r), null);

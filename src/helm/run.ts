@@ -31,7 +31,7 @@ export type HelmOutcome = 'success' | 'not_found' | 'failure';
 export type HelmFailureReason = 'none' | 'release_locked' | 'timeout' | 'killed' | 'helm_missing' | 'exit_error';
 
 export interface HelmRun {
-  /** helm's subcommand: upgrade, uninstall, history, rollback, template, pull, show, version. */
+  /** helm's subcommand: upgrade, uninstall, history, rollback, template, pull, show, version, get; upgrade-dry-run for a preview. */
   command: string;
   seconds: number;
   outcome: HelmOutcome;
@@ -62,11 +62,16 @@ export function helmEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
 const LOCKED = /another operation \(install\/upgrade\/rollback\) is in progress/i;
 const NOT_FOUND = /release: not found/i;
 
+/** A run's command for metrics: helm's subcommand, but a preview's dry run apart from the upgrades that write. */
+export function commandOf(args: readonly string[]): string {
+  return args[0] === 'upgrade' && args.includes('--dry-run=server') ? 'upgrade-dry-run' : (args[0] ?? '');
+}
+
 export async function runHelm(args: string[], opts: RunOptions): Promise<string> {
   const argv = opts.kubeconfig ? [...args, '--kubeconfig', opts.kubeconfig] : args;
   const started = performance.now();
   const report = (outcome: HelmOutcome, reason: HelmFailureReason) =>
-    opts.onRun?.({ command: args[0] ?? '', seconds: (performance.now() - started) / 1000, outcome, reason });
+    opts.onRun?.({ command: commandOf(args), seconds: (performance.now() - started) / 1000, outcome, reason });
   const child = execa(opts.binary, argv, {
     input: opts.input ?? '',
     reject: false,

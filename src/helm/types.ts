@@ -1,9 +1,8 @@
 /** The helm operations the sidecar uses, as typed input and output. */
+import type { ReleaseRef } from '../driver/ports.js';
 
-export interface ReleaseRef {
-  release: string;
-  namespace: string;
-}
+// The port owns the release reference; helm, its adapter, uses the same one.
+export type { ReleaseRef };
 
 /**
  * `repo` is an http(s) chart repository or an `oci://host/path` registry; empty,
@@ -67,5 +66,9 @@ export interface Helm {
   history(ref: ReleaseRef): Promise<ReleaseRevision[]>;
   rollback(ref: ReleaseRef, revision: number): Promise<void>;
   template(req: UpgradeRequest): Promise<string>;
+  /** The manifest `helm upgrade --dry-run=server` of this request renders; writes nothing. */
+  dryRunUpgrade(req: UpgradeRequest): Promise<string>;
+  /** The manifest of a revision of the release (the latest by default), or null when helm records no release. */
+  manifest(ref: ReleaseRef, revision?: number): Promise<string | null>;
   version(): Promise<HelmVersion>;
 }

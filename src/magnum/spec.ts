@@ -164,6 +164,11 @@ export const Resolved = z.strictObject({
    * answers which groups the labels ask for, and a write is refused.
    */
   server_groups: z.record(z.string().max(255), ServerGroupFacts).optional(),
+  // Magnum's own settings that magnum-capi-helm honoured (issue 21).
+  /** Magnum's `[cinder] default_boot_volume_type`: the boot volume type when no label or site default sets one. */
+  default_boot_volume_type: z.string().max(255).nullable().optional(),
+  /** Magnum's `[cinder] default_boot_volume_size` (GB): the boot volume size likewise; 0 means none. */
+  default_boot_volume_size: z.number().int().min(0).max(1_000_000).nullable().optional(),
 });
 export type Resolved = z.infer<typeof Resolved>;
 

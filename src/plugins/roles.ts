@@ -38,6 +38,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /v1/clusters/:uuid/health': { operation: 'poll_health_status', allow: ['driver', 'reader'], audit: false },
   // The shim's create asks for the release name with a dry run before anything else.
   'POST /v1/values': { operation: 'render_values', allow: ['driver', 'reader'], audit: false },
+  // A preview runs helm (a server-side dry run) against the management cluster with the
+  // sidecar's credentials, from the same helm.concurrency pool as Magnum's operations, and its
+  // body is a whole spec as the shim builds it: the shim's role and operators' admin tokens,
+  // not reader tokens, which only read the watch cache. It writes nothing, so it is not audited.
+  'POST /v1/clusters/:uuid/diff': { operation: 'diff_cluster', allow: ['driver'], audit: false },
   // Operators' reads.
   'GET /v1/clusters': { operation: 'list_clusters', allow: ['reader'], audit: false },
   'GET /v1/clusters/:uuid': { operation: 'get_cluster', allow: ['reader'], audit: false },

@@ -4,6 +4,7 @@
  * volumes, extra networks and keystone auth. One function per concern.
  */
 import { InvalidInput, MagnumRuleViolation } from '../errors.js';
+import { isPlainName } from '../magnum/labels.js';
 import { derivedName } from '../magnum/names.js';
 import { checkFlavor, checkMasterCount } from '../magnum/rules.js';
 import type { RenderContext } from './context.js';
@@ -115,11 +116,27 @@ export function etcdValues({ labels }: RenderContext): Values {
   return { etcd: { blockDevice } };
 }
 
-export function bootVolumeValues({ labels }: RenderContext): Values {
+/**
+ * Magnum's `[cinder]` boot volume type, which magnum-capi-helm used when no
+ * label or site default set one. An operator's setting, not a tenant's, but
+ * written unquoted by the chart all the same: held to the label's rule.
+ */
+function cinderBootVolumeType({ spec }: RenderContext): string | undefined {
+  const type = spec.resolved.default_boot_volume_type?.trim();
+  if (!type) return undefined;
+  if (!isPlainName(type)) {
+    throw new InvalidInput(`resolved.default_boot_volume_type ${JSON.stringify(type)} must be a plain volume type name (letters, digits, spaces and . _ / -)`, 'resolved.default_boot_volume_type');
+  }
+  return type;
+}
+
+export function bootVolumeValues(ctx: RenderContext): Values {
+  const { labels, spec } = ctx;
   const rootVolume: Values = {};
-  const volumeType = labels.str('boot_volume_type');
+  const volumeType = labels.str('boot_volume_type') ?? cinderBootVolumeType(ctx);
   if (volumeType) rootVolume.volumeType = volumeType;
-  const size = labels.int('boot_volume_size', undefined);
+  // A label or site default of 0 means no size, and Magnum's is not consulted: as magnum-capi-helm reads them.
+  const size = labels.int('boot_volume_size', undefined) ?? spec.resolved.default_boot_volume_size ?? undefined;
   if (size) rootVolume.diskSize = size;
   if (Object.keys(rootVolume).length === 0) return {};
   return { controlPlane: { machineRootVolume: rootVolume }, nodeGroupDefaults: { machineRootVolume: { ...rootVolume } } };

@@ -44,6 +44,10 @@ export function recordingDriver(): RecordingDriver {
       calls.push({ method: 'kubeconfig', args: [uuid] });
       return 'apiVersion: v1\nkind: Config\n';
     },
+    diffCluster: async (...args: unknown[]) => {
+      calls.push({ method: 'diffCluster', args });
+      return { stack_id: 's', namespace: 'n', created: [], changed: [], deleted: [], rolls: [], added_nodegroups: [], removed_nodegroups: [], summary: 'nothing rolls' };
+    },
     render: async (...args: unknown[]) => {
       calls.push({ method: 'render', args });
       return { release: 'r', namespace: 'n', chart: { repo: '', name: 'c', version: '1' }, values: {}, helm_args: [], server_groups: [] };

@@ -8,7 +8,6 @@
  * with the reason the difference is deliberate.
  */
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
 import { createHelmClient } from '../../../src/helm/client.js';
@@ -18,7 +17,7 @@ import { chartArchive, chartsOrSkip, REAL_CHART_VERSION } from '../../support/ch
 import { fixture } from '../../unit/values/helpers.js';
 import { HELM_BINARIES } from '../harness/kube.js';
 import { ROOT } from '../harness/service.js';
-import { NAMESPACE, pythonDefault, RELEASE } from './magnum-capi-helm.js';
+import { manifestObjects, NAMESPACE, pythonDefault, RELEASE } from './magnum-capi-helm.js';
 
 const CHARTS = chartsOrSkip('test/integration/parity/driver-switch.test.ts (machine templates from this driver and magnum-capi-helm 1.4.0)');
 
@@ -110,14 +109,6 @@ const CASES: Case[] = [
 /** Objects whose change rolls nodes: the checksum-named templates, and what points at them. */
 const ROLLING_KINDS = ['OpenStackMachineTemplate', 'KubeadmConfigTemplate', 'KubeadmControlPlane', 'MachineDeployment'];
 
-function objects(manifest: string): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const doc of loadAll(manifest) as ({ kind: string; metadata: { name: string } } | null)[]) {
-    if (doc) out.set(`${doc.kind}/${doc.metadata.name}`, doc);
-  }
-  return out;
-}
-
 function specFor(c: Case): SpecInput {
   const s = fixture('default') as SpecInput;
   s.cluster.labels = c.labels;
@@ -136,8 +127,8 @@ describe.skipIf(!CHARTS).each(HELM_BINARIES)(`switching from magnum-capi-helm 1.
     expect(plan.release).toBe(RELEASE);
     const python = pythonDefault();
     c.python(python);
-    const ours = objects(await render(plan.values));
-    const theirs = objects(await render(python));
+    const ours = manifestObjects(await render(plan.values));
+    const theirs = manifestObjects(await render(python));
 
     const rolling = [...ours.keys()].filter((k) => ROLLING_KINDS.includes(k.split('/')[0]!));
     expect(rolling.length).toBeGreaterThanOrEqual(5);

@@ -7,11 +7,14 @@
  * sends, so a change in this project's translation cannot move both sides.
  */
 
+import { loadAll } from 'js-yaml';
+
 /** Release and namespace of the default fixture: the Python driver names them the same way. */
 export const RELEASE = 'k8s-cluster-abcdefghij23';
 export const NAMESPACE = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
 
-const storageClass = (name: string, volumeType: string) => ({
+/** A storage class as magnum-capi-helm writes it, with the `[capi_helm_cluster_labels]` CSI defaults unless `site` changes them. */
+export const storageClass = (name: string, volumeType: string, site: Record<string, unknown> = {}) => ({
   name,
   reclaimPolicy: 'Retain',
   allowVolumeExpansion: true,
@@ -22,6 +25,7 @@ const storageClass = (name: string, volumeType: string) => ({
   allowedTopologies: [],
   fstype: 'ext4',
   enabled: true,
+  ...site,
 });
 
 /** No labels: every `[capi_helm_cluster_labels]` default, the fixture's image, flavors, networks and volume types. */
@@ -53,4 +57,13 @@ export function pythonDefault(): Record<string, unknown> {
       ingress: { enabled: false },
     },
   };
+}
+
+/** The objects of a `helm template` manifest, keyed `Kind/name`, to compare two renders object by object. */
+export function manifestObjects(manifest: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const doc of loadAll(manifest) as ({ kind: string; metadata: { name: string } } | null)[]) {
+    if (doc) out.set(`${doc.kind}/${doc.metadata.name}`, doc);
+  }
+  return out;
 }

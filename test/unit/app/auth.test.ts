@@ -29,6 +29,8 @@ const EXPECTED: Record<string, readonly Role[]> = {
   'POST /v1/clusters/{uuid}/status': ['driver', 'reader', 'admin'],
   'GET /v1/clusters/{uuid}/health': ['driver', 'reader', 'admin'],
   'POST /v1/values': ['driver', 'reader', 'admin'],
+  // Runs helm against the management cluster: the shim's role and admin, not dashboards.
+  'POST /v1/clusters/{uuid}/diff': ['driver', 'admin'],
   'GET /v1/clusters': ['reader', 'admin'],
   'GET /v1/clusters/{uuid}': ['reader', 'admin'],
   'GET /v1/clusters/{uuid}/kubeconfig': ['admin'],

@@ -18,6 +18,7 @@ const CONTRACT = [
   'GET /v1/clusters/{uuid}',
   'GET /v1/clusters/{uuid}/kubeconfig',
   'POST /v1/values',
+  'POST /v1/clusters/{uuid}/diff',
   'GET /healthz',
   'GET /readyz',
   'GET /metrics',

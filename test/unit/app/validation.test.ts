@@ -21,6 +21,7 @@ const routes: { method: 'POST' | 'PUT' | 'DELETE'; url: string; wrap: Wrap; at: 
   { method: 'DELETE', url: `/v1/clusters/${CLUSTER_UUID}/nodegroups/default-worker`, wrap: bare, at: 'body' },
   { method: 'POST', url: `/v1/clusters/${CLUSTER_UUID}/status`, wrap: bare, at: 'body' },
   { method: 'POST', url: '/v1/values', wrap: bare, at: 'body' },
+  { method: 'POST', url: `/v1/clusters/${CLUSTER_UUID}/diff`, wrap: bare, at: 'body' },
 ];
 
 function withCluster(patch: Record<string, unknown>): SpecInput {

@@ -10,23 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ConfigSchema, configFromEnv, parseConfig } from '../../../src/config.js';
 import { testApp } from '../../support/app.js';
+import { guideSection } from '../../support/guide.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const guide = readFileSync(join(ROOT, 'docs/operator-guide.md'), 'utf8');
-
-function section(title: string): string {
-  const start = guide.indexOf(`## ${title}`);
-  if (start < 0) throw new Error(`the guide has no section "${title}"`);
-  const next = guide.indexOf('\n## ', start + 1);
-  return guide.slice(start, next < 0 ? undefined : next);
-}
 
 interface Row { key: string; variable: string; fallback: string }
 
 /** Rows of the configuration table: | `key` | `MCS_…` | default | meaning |. */
 function configRows(): Row[] {
   const rows: Row[] = [];
-  for (const line of section('Configuration').split('\n')) {
+  for (const line of guideSection('Configuration').split('\n')) {
     const m = /^\| `([A-Za-z.]+)` \| `(MCS_[A-Z_<>a-z]+)` \| ([^|]+) \|/.exec(line);
     if (m) rows.push({ key: m[1]!, variable: m[2]!, fallback: m[3]!.trim() });
   }
@@ -100,7 +93,7 @@ describe('operator guide: routes and errors', () => {
     const routes = Object.entries(paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.length).toBeGreaterThan(15);
-    const troubleshooting = section('Troubleshooting with curl');
+    const troubleshooting = guideSection('Troubleshooting with curl');
     const missing = routes.filter((r) => !troubleshooting.includes(`\`${r}\``));
     expect(missing).toEqual([]);
   });
@@ -109,7 +102,7 @@ describe('operator guide: routes and errors', () => {
     const sources = ['src/errors.ts', 'src/plugins/errors.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
     const codes = new Set([...sources.matchAll(/\bcode(?: =|:) '([a-z_]+)'/g)].map((m) => m[1]!));
     expect(codes.size).toBeGreaterThan(10);
-    const troubleshooting = section('Troubleshooting with curl');
+    const troubleshooting = guideSection('Troubleshooting with curl');
     expect([...codes].filter((c) => !troubleshooting.includes(`| \`${c}\` |`))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** In-memory stand-ins for the driver's ports, recording the order of side effects. */
 import type { StatusResponse } from '../../../src/api/schemas.js';
-import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from '../../../src/driver/ports.js';
+import type { ClusterIndex, ClusterLocation, ClusterSecretsInput, Observer, Planner, ReleaseLeases, ReleasePlan, ReleasePreview, ReleaseRef, Releases, Remnants, SecretStore } from '../../../src/driver/ports.js';
 import { ReleaseBusy } from '../../../src/errors.js';
 import { SerialByKey } from '../../../src/serial-by-key.js';
 import type { ReleaseRemains } from '../../../src/status/deletion.js';
@@ -32,6 +32,9 @@ export function fakePorts() {
     serverGroups: [] as ServerGroupPlan[],
     /** Non-default node groups the status call reports gone. */
     deletedNodegroups: [] as string[],
+    /** The manifest helm recorded for the release (null: no release), and the one a dry run renders. */
+    recorded: null as string | null,
+    dryRun: '',
   };
   const planner: Planner = {
     plan(spec) {
@@ -65,6 +68,16 @@ export function fakePorts() {
     async latest(ref) {
       events.push(`helm history ${ref.release}`);
       return state.latest;
+    },
+  };
+  const preview: ReleasePreview = {
+    async dryRun(plan) {
+      events.push(`helm dry run ${plan.release}`);
+      return state.dryRun;
+    },
+    async recorded(ref) {
+      events.push(`helm get manifest ${ref.release}`);
+      return state.recorded;
     },
   };
   const secrets: SecretStore = {
@@ -145,5 +158,5 @@ export function fakePorts() {
     lookup: (uuid) => locations.find((l) => l.uuid === uuid),
     all: () => locations,
   };
-  return { events, planned, state, planner, releases, leases, leaseLog, secrets, observer, index, remnants, locations };
+  return { events, planned, state, planner, releases, preview, leases, leaseLog, secrets, observer, index, remnants, locations };
 }

@@ -1,7 +1,8 @@
 /** Recovery before an apply, with an in-memory helm and release record: unlock under the lease, busy without it. */
 import { describe, expect, it } from 'vitest';
 import { ReleaseBusy } from '../../../src/errors.js';
-import { createReleaseManager } from '../../../src/helm/releases.js';
+import { baseRevision } from '../../../src/helm/get-manifest.js';
+import { createReleaseManager, releasePreview } from '../../../src/helm/releases.js';
 import type { Helm, ReleaseRevision, UpgradeRequest } from '../../../src/helm/types.js';
 
 /** A release history in memory; `unlock` marks a revision failed as the record writer would. */
@@ -21,6 +22,14 @@ function fakeHelm(history: ReleaseRevision[]) {
       return { existed: true };
     },
     template: async () => '',
+    dryRunUpgrade: async () => {
+      calls.push('dry run');
+      return '';
+    },
+    manifest: async (_ref, revision) => {
+      calls.push(`get manifest ${revision}`);
+      return `manifest of ${revision}`;
+    },
     version: async () => ({ major: 3, full: 'v3.17.3' }),
   };
   const unlock = async (_ref: unknown, revision: number, from: string) => {
@@ -62,5 +71,26 @@ describe('createReleaseManager recovery', () => {
     await manager.apply(plan);
     expect(calls).toEqual(['upgrade']);
     expect(manager.unlocks).toBe(0);
+  });
+});
+
+describe('the preview compares with the revision an upgrade is applied over', () => {
+  it.each([
+    { name: 'no history', history: [], base: null },
+    { name: 'the latest, deployed', history: [rev(1, 'superseded'), rev(2, 'deployed')], base: 2 },
+    { name: 'a failed upgrade over a deployed revision: the deployed one', history: [rev(1, 'superseded'), rev(2, 'deployed'), rev(3, 'failed')], base: 2 },
+    { name: 'never deployed: the latest', history: [rev(1, 'failed')], base: 1 },
+    { name: 'out of order', history: [rev(3, 'failed'), rev(1, 'superseded'), rev(2, 'deployed')], base: 2 },
+  ])('$name', ({ history, base }) => {
+    expect(baseRevision(history)).toBe(base);
+  });
+
+  it('reads that revision\'s manifest, and none for a release helm does not record', async () => {
+    const withFailure = fakeHelm([rev(1, 'deployed'), rev(2, 'failed')]);
+    await expect(releasePreview(withFailure.helm).recorded(plan)).resolves.toBe('manifest of 1');
+    expect(withFailure.calls).toEqual(['get manifest 1']);
+    const none = fakeHelm([]);
+    await expect(releasePreview(none.helm).recorded(plan)).resolves.toBeNull();
+    expect(none.calls).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ describe('runHelm observer', () => {
     ['a run that succeeds', () => HELM, ['version', '--template', '{{.Version}}'], { command: 'version', outcome: 'success', reason: 'none' }],
     ['helm refusing its arguments', () => HELM, ['history', 'no such release name!'], { command: 'history', outcome: 'failure', reason: 'exit_error' }],
     ['a missing binary', () => '/nonexistent/helm', ['upgrade', 'r'], { command: 'upgrade', outcome: 'failure', reason: 'helm_missing' }],
+    ['a preview\'s dry run, counted apart from upgrades', () => '/nonexistent/helm', ['upgrade', 'r', 'c', '--dry-run=server'], { command: 'upgrade-dry-run', outcome: 'failure', reason: 'helm_missing' }],
     ['release: not found', () => script('echo "Error: uninstall: Release not loaded: r: release: not found" >&2; exit 1'), ['uninstall', 'r'], { command: 'uninstall', outcome: 'not_found', reason: 'none' }],
     ['a release held by another helm', () => script('echo "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress" >&2; exit 1'), ['upgrade', 'r'], { command: 'upgrade', outcome: 'failure', reason: 'release_locked' }],
     ['a run past its timeout', () => script('exec sleep 5'), ['upgrade', 'r'], { command: 'upgrade', outcome: 'failure', reason: 'timeout' }, 300],
