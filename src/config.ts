@@ -37,11 +37,33 @@ export const ConfigSchema = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
   chart: z
     .strictObject({
-      /** Helm repository URL; empty when `name` is an `oci://` reference or a local chart directory or archive. */
-      repo: z.string().default('https://azimuth-cloud.github.io/capi-helm-charts'),
+      /**
+       * An http(s) chart repository, or an OCI registry `oci://host/path` (the chart is then
+       * `oci://host/path/<name>`, as helm takes it); empty when `name` is a local chart
+       * directory or archive, or a full `oci://` reference.
+       */
+      repo: z
+        .string()
+        .regex(/^((https?:\/\/|oci:\/\/)[^\s/]+(\/\S*)?)?$/, 'expected an http(s):// chart repository URL, an oci://host/path registry, or empty for a local chart')
+        .default('https://azimuth-cloud.github.io/capi-helm-charts'),
       name: z.string().min(1).default('openstack-cluster'),
       /** Used unless the template sets the `capi_helm_chart_version` label. */
       defaultVersion: z.string().min(1).default('0.27.0'),
+      /** Reach the OCI registry over plain HTTP (a registry on loopback); production registries speak TLS. */
+      plainHttp: z.union([z.boolean(), z.stringbool()]).optional(),
+      /** helm's `--registry-config`: the OCI registry's credentials file (docker's config.json format), read by helm only. */
+      registryConfig: z.string().min(1).optional(),
+    })
+    .superRefine((chart, ctx) => {
+      const oci = chart.repo.startsWith('oci://') || (!chart.repo && chart.name.startsWith('oci://'));
+      if (chart.repo && chart.name.startsWith('oci://')) {
+        ctx.addIssue({ code: 'custom', path: ['name'], message: 'a full oci:// reference goes with an empty chart.repo; with a repo set, name only the chart' });
+      } else if (chart.repo.startsWith('oci://') && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(chart.name)) {
+        ctx.addIssue({ code: 'custom', path: ['name'], message: `expected the chart's name in the oci:// registry (such as openstack-cluster), got ${JSON.stringify(chart.name)}` });
+      }
+      for (const key of ['plainHttp', 'registryConfig'] as const) {
+        if (chart[key] && !oci) ctx.addIssue({ code: 'custom', path: [key], message: 'applies only to an oci:// chart registry (chart.repo)' });
+      }
     })
     .prefault({}),
   helm: z
@@ -219,6 +241,7 @@ function resolvePaths(raw: Record<string, unknown>, baseDir: string): Record<str
     out.tls = { ...out.tls, cert: abs(out.tls.cert), key: abs(out.tls.key), ...('clientCA' in out.tls ? { clientCA: abs(out.tls.clientCA) } : {}) };
   }
   if (isPlainObject(out.audit) && 'file' in out.audit) out.audit = { ...out.audit, file: abs(out.audit.file) };
+  if (isPlainObject(out.chart) && 'registryConfig' in out.chart) out.chart = { ...out.chart, registryConfig: abs(out.chart.registryConfig) };
   if (Array.isArray(out.valuesOverlays)) out.valuesOverlays = out.valuesOverlays.map(abs);
   return out;
 }

@@ -65,6 +65,8 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
   const binary = resolveHelmBinary(config.helm.binary);
   const onRun = (run: Parameters<EngineMetrics['helmRun']>[0]) => metrics?.helmRun(run);
   const chartCache = new ChartCache(config.helm.cacheDir ?? join(tmpdir(), 'magnum-capi-sidecar-charts'), binary, {
+    // plainHttp and registryConfig: how helm reaches an OCI chart registry.
+    registry: config.chart,
     onRun,
     onPull: (outcome) => metrics?.chartPull(outcome),
   });
@@ -74,6 +76,7 @@ export async function createEngine(config: Config & { kubeconfig: string }, logg
     kubeconfig: config.kubeconfig === IN_CLUSTER ? undefined : config.kubeconfig,
     timeoutSeconds: config.helm.timeoutSeconds,
     archiveFor: (req) => chartCache.archive(req.chart),
+    registry: config.chart,
     onRun,
   });
   const identity = config.lease.identity ?? `${hostname()}/${process.pid}`;

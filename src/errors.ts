@@ -56,8 +56,9 @@ export class InvalidLabel extends SidecarError {
   readonly statusCode = 422;
   readonly code = 'invalid_label';
 
-  constructor(readonly label: string, expected: string, got: string) {
-    super(`label ${label}: expected ${expected}, got ${JSON.stringify(got)}`, `labels.${label}`);
+  /** `field` when the label is not the cluster's (a node group's own label). */
+  constructor(readonly label: string, expected: string, got: string, field = `labels.${label}`) {
+    super(`label ${label}: expected ${expected}, got ${JSON.stringify(got)}`, field);
   }
 }
 

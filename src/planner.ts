@@ -18,7 +18,7 @@ export async function createPlanner(config: Config, root = PROJECT_ROOT): Promis
   return {
     plan: (spec) => planRelease(spec, config, layers),
     helmArgs: (plan: ReleasePlan) => {
-      const args = upgradeInstallArgs(plan, plan.chart, config.helm.timeoutSeconds);
+      const args = upgradeInstallArgs(plan, plan.chart, config.helm.timeoutSeconds, undefined, undefined, config.chart);
       return [config.helm.binary, ...args, ...(config.kubeconfig ? ['--kubeconfig', config.kubeconfig] : [])];
     },
   };

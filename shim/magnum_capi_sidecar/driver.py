@@ -9,6 +9,7 @@ from magnum_capi_sidecar import apply
 from magnum_capi_sidecar import client as sidecar
 from magnum_capi_sidecar import credentials
 from magnum_capi_sidecar import facts
+from magnum_capi_sidecar import server_groups
 from magnum_capi_sidecar import spec as spec_document
 
 LOG = logging.getLogger(__name__)
@@ -113,7 +114,19 @@ class Driver(driver.Driver):
         template = template or cluster.cluster_template
         nodegroups = list(cluster.nodegroups) if nodegroups is None else nodegroups
         resolved = facts.resolve(context, cluster, template, nodegroups) if resolve else facts.minimal(template)
-        return spec_document.document(cluster, template, nodegroups, resolved, **extra)
+        spec = spec_document.document(cluster, template, nodegroups, resolved, **extra)
+        if resolve and spec["cluster"]["stack_id"]:
+            self._resolve_server_groups(context, spec)
+        return spec
+
+    def _resolve_server_groups(self, context, spec, plan=None):
+        """Every render needs the ids of the Nova server groups its labels ask
+        for: the sidecar's dry run names them (`plan`, when the caller made
+        it already), and they are found by name or created as the requesting
+        user before the call that renders."""
+        if plan is None:
+            plan = self.client._send("POST", "/v1/values", spec)
+        spec["resolved"]["server_groups"] = server_groups.ensure(context, plan.get("server_groups") or [])
 
     def create_cluster(self, context, cluster, cluster_create_timeout):
         try:
@@ -129,6 +142,8 @@ class Driver(driver.Driver):
         cluster.stack_id = plan["release"]
         cluster.save()
         spec["cluster"]["stack_id"] = cluster.stack_id
+        # Named after the release: a retried create finds the groups made before.
+        self._resolve_server_groups(context, spec, plan)
         creds = credentials.create(context, cluster)
         try:
             spec["credentials"] = creds
@@ -233,6 +248,8 @@ class Driver(driver.Driver):
         app_cred_id = apply.status_answer(cluster, answer)
         if app_cred_id:
             credentials.delete(cluster, app_cred_id)
+        # Those of node groups gone, and at DELETE_COMPLETE all of the cluster's.
+        server_groups.delete(cluster, answer.get("server_groups_to_delete") or [])
         if cluster.status == fields.ClusterStatus.DELETE_COMPLETE:
             credentials.delete_extra_cas(context, cluster)
 

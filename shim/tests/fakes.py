@@ -56,6 +56,10 @@ class Cloud(object):
         self.keystone_error = None
         self.delete_error = None
         self.trusts = {}
+        # Nova's server groups by id ({"id", "name", "policy", "project_id"}),
+        # and every create and delete in order: ("create", name, policy, project) or ("delete", name, admin).
+        self.server_groups = {}
+        self.server_group_calls = []
 
     def add_image(self, image_id, name, kube_version, os_distro="ubuntu"):
         self.images[image_id] = {"id": image_id, "name": name, "kube_version": kube_version, "os_distro": os_distro}
@@ -100,13 +104,38 @@ class Cloud(object):
             raise _not_found("application credential %s of user %s" % (ident, user))
         self.app_creds.pop(ident)
 
+    def add_server_group(self, name, policy, project_id):
+        group = {"id": str(uuid.uuid4()), "name": name, "policy": policy, "project_id": project_id}
+        self.server_groups[group["id"]] = group
+        return group
+
+    def _list_server_groups(self, context, all_projects):
+        # Nova's default policy lets only an admin list every project's groups.
+        if all_projects and not context.is_admin:
+            raise RuntimeError("Policy doesn't allow os_compute_api:os-server-groups:index:all_projects to be performed.")
+        return [g for g in self.server_groups.values() if all_projects or g["project_id"] == context.project_id]
+
+    def _create_server_group(self, context, name, policy):
+        if policy not in ("affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity"):
+            raise RuntimeError("Invalid input for field/attribute policy")
+        self.server_group_calls.append(("create", name, policy, context.project_id))
+        return self.add_server_group(name, policy, context.project_id)
+
+    def _delete_server_group(self, context, ident):
+        group = self.server_groups.get(ident)
+        if group is None or not (context.is_admin or group["project_id"] == context.project_id):
+            raise _not_found("server group %s" % ident)
+        self.server_group_calls.append(("delete", group["name"], context.is_admin))
+        del self.server_groups[ident]
+
     def clients(self, context):
-        return (_SdkClients if SDK else _LegacyClients)(self)
+        return (_SdkClients if SDK else _LegacyClients)(self, context)
 
 
 class _Clients(object):
-    def __init__(self, cloud):
+    def __init__(self, cloud, context=None):
         self.cloud = cloud
+        self.context = context
 
     def keystone(self):
         return _Keystone(self.cloud)
@@ -215,6 +244,28 @@ class _LegacyFlavors(object):
         return [_LegacyFlavor(f) for f in self.cloud.flavors]
 
 
+class _LegacyServerGroups(object):
+    """novaclient's manager as Magnum's client has it (API below 2.64: `policies`, a list)."""
+
+    def __init__(self, cloud, context):
+        self.cloud, self.context = cloud, context
+
+    @staticmethod
+    def _resource(g):
+        from novaclient.v2 import server_groups
+        return server_groups.ServerGroup(None, {"id": g["id"], "name": g["name"], "policies": [g["policy"]],
+                                                "project_id": g["project_id"]}, loaded=True)
+
+    def list(self, all_projects=False, limit=None, offset=None):
+        return [self._resource(g) for g in self.cloud._list_server_groups(self.context, all_projects)]
+
+    def create(self, name, policies):
+        return self._resource(self.cloud._create_server_group(self.context, name, policies[0]))
+
+    def delete(self, id):
+        self.cloud._delete_server_group(self.context, id)
+
+
 class _LegacyAppCreds(object):
     def __init__(self, cloud):
         self.cloud = cloud
@@ -239,7 +290,8 @@ class _LegacyClients(_Clients):
         return type("Glance", (), {"images": _LegacyImages(self.cloud)})()
 
     def nova(self):
-        return type("Nova", (), {"flavors": _LegacyFlavors(self.cloud)})()
+        return type("Nova", (), {"flavors": _LegacyFlavors(self.cloud),
+                                 "server_groups": _LegacyServerGroups(self.cloud, self.context)})()
 
     def cinder(self):
         names = self.cloud.volume_types
@@ -264,8 +316,8 @@ class _SdkImage(object):
 
 
 class _SdkCompute(object):
-    def __init__(self, cloud):
-        self.cloud = cloud
+    def __init__(self, cloud, context=None):
+        self.cloud, self.context = cloud, context
 
     def _flavor(self, f):
         from openstack.compute.v2 import flavor
@@ -281,6 +333,26 @@ class _SdkCompute(object):
 
     def flavors(self, details=True, **query):
         return (self._flavor(f) for f in self.cloud.flavors)
+
+    @staticmethod
+    def _server_group(g):
+        from openstack.compute.v2 import server_group
+        return server_group.ServerGroup.existing(id=g["id"], name=g["name"], policy=g["policy"],
+                                                 policies=[g["policy"]], project_id=g["project_id"])
+
+    def server_groups(self, *, all_projects=False, **query):
+        return (self._server_group(g) for g in self.cloud._list_server_groups(self.context, all_projects))
+
+    def create_server_group(self, **attrs):
+        policy = attrs.get("policy") or (attrs.get("policies") or [None])[0]
+        return self._server_group(self.cloud._create_server_group(self.context, attrs["name"], policy))
+
+    def delete_server_group(self, server_group, ignore_missing=True):
+        try:
+            self.cloud._delete_server_group(self.context, server_group)
+        except Exception:
+            if not ignore_missing:
+                raise
 
 
 class _SdkBlockStorage(object):
@@ -317,7 +389,7 @@ class _SdkClients(_Clients):
         return _SdkImage(self.cloud)
 
     def nova(self):
-        return _SdkCompute(self.cloud)
+        return _SdkCompute(self.cloud, self.context)
 
     def cinder(self):
         return _SdkBlockStorage(self.cloud)

@@ -37,13 +37,16 @@ class _Server(http.server.ThreadingHTTPServer):
 
 class StubSidecar(object):
     """`answers` maps (method, path) to a list of (status, payload), consumed in order
-    (a callable payload is called with the request body, while the request is in flight);
+    (a callable payload is called with the request body, while the request is in flight),
+    `defaults` to one answer given once none is queued;
     `requests` records (method, path, body), `authorizations` each request's
     Authorization header and `client_subjects` the client certificate's subject
     (a dict, or None). `tls`, an ssl.SSLContext, serves HTTPS."""
 
     def __init__(self, tls=None):
         self.answers = {}
+        # (method, path) -> (status, payload) answered when no queued answer is left.
+        self.defaults = {}
         self.requests = []
         self.authorizations = []
         self.client_subjects = []
@@ -60,6 +63,8 @@ class StubSidecar(object):
 
     def answer(self, method, path, body):
         queue = self.answers.get((method, path))
+        if not queue and (method, path) in self.defaults:
+            return self.defaults[(method, path)]
         if not queue:
             return 500, {"error": {"code": "unexpected", "message": "no answer for %s %s" % (method, path)}}
         return queue.pop(0) if len(queue) > 1 else queue[0]

@@ -25,6 +25,13 @@ class DriverTestCase(base.ShimTestCase):
         self.addCleanup(os.unlink, token)
         self.config(url=self.sidecar.url, token_file=token, status_retries=0, group="capi_sidecar")
         self.template = self.make_template()
+        # Every render asks first which server groups it needs (the dry run): none, unless a test says.
+        self.sidecar.defaults[("POST", "/v1/values")] = (200, lambda body: {
+            "release": body["cluster"]["stack_id"], "server_groups": []})
+
+    def writes(self):
+        """The requests to the sidecar other than dry runs."""
+        return [r for r in self.sidecar.requests if r[:2] != ("POST", "/v1/values")]
 
     def status_answer(self, status, nodegroups=(), deleted=(), **cluster):
         answer = {"cluster": dict({"status": status, "status_reason": None}, **cluster),
@@ -188,7 +195,7 @@ class MasterResizeTest(DriverTestCase):
         cluster = self.make_cluster(self.template, stack_id="c-abcdefghijkl")
         self.sidecar.on("POST", "/v1/clusters/%s/actions/resize" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
         cluster_conductor.Handler().cluster_resize(self.context, cluster, 3, [], cluster.default_ng_master)
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         self.assertEqual((3, "default-master"), (body["node_count"], body["nodegroup"]))
         self.assertEqual(3, body["spec"]["cluster"]["master_count"])
         self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
@@ -214,7 +221,7 @@ class UpgradeTest(DriverTestCase):
         new_template = self.make_template()
         self.sidecar.on("POST", "/v1/clusters/%s/actions/upgrade" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 3})
         cluster_conductor.Handler().cluster_upgrade(self.context, cluster, new_template, 1, cluster.default_ng_worker)
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         self.assertEqual(new_template.uuid, body["spec"]["cluster_template"]["uuid"])
         cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
         self.assertEqual(("UPDATE_IN_PROGRESS", new_template.uuid), (cluster.status, cluster.cluster_template_id))
@@ -245,7 +252,7 @@ class RotateCredentialTest(DriverTestCase):
     def test_the_previous_credential_goes_once_the_new_one_is_applied(self):
         self.sidecar.on("POST", self.path, 202, self.accepted(self.old.id))
         self.rotate()
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         new_id = body["credentials"]["application_credential_id"]
         self.assertEqual({new_id, self.unrelated.id}, set(self.cloud.app_creds))
         self.assertEqual("u2", self.cloud.app_creds[new_id].user_id)
@@ -265,27 +272,27 @@ class RotateCredentialTest(DriverTestCase):
 
         self.sidecar.on("POST", self.path, 202, answer)
         self.rotate()
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         new_id = body["credentials"]["application_credential_id"]
         self.assertEqual({new_id, overlapping[0].id, self.unrelated.id}, set(self.cloud.app_creds))
 
     def test_nothing_replaced_deletes_nothing(self):
         self.sidecar.on("POST", self.path, 202, self.accepted(None))
         self.rotate()
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         new_id = body["credentials"]["application_credential_id"]
         self.assertEqual({self.old.id, new_id, self.unrelated.id}, set(self.cloud.app_creds))
 
     def test_the_new_credential_is_never_deleted_as_the_replaced_one(self):
         self.sidecar.on("POST", self.path, 202, lambda body: self.accepted(body["credentials"]["application_credential_id"]))
         self.rotate()
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         self.assertIn(body["credentials"]["application_credential_id"], self.cloud.app_creds)
 
     def test_a_replaced_credential_magnum_did_not_make_for_this_cluster_is_left_alone(self):
         self.sidecar.on("POST", self.path, 202, self.accepted(self.unrelated.id))
         self.rotate()
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         new_id = body["credentials"]["application_credential_id"]
         self.assertEqual({self.old.id, new_id, self.unrelated.id}, set(self.cloud.app_creds))
 
@@ -396,7 +403,7 @@ class NodeGroupImageTest(DriverTestCase):
             ng.save()
         self.sidecar.on("POST", "/v1/clusters/%s/actions/resize" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
         cluster_conductor.Handler().cluster_resize(self.context, cluster, 3, [], cluster.default_ng_worker)
-        [(method, path, body)] = self.sidecar.requests
+        [(method, path, body)] = self.writes()
         self.assertEqual("UPDATE_IN_PROGRESS", objects.Cluster.get_by_uuid(self.context, cluster.uuid).status)
         # The sidecar reads no node group's own image: Glance is asked only about the template's.
         self.assertNotIn("images", body["spec"]["resolved"])
@@ -474,7 +481,7 @@ class NodeLabelsAndTaintsTest(DriverTestCase):
                                 is_default=False, labels={}, **fields)
         self.sidecar.on("POST", "/v1/clusters/%s/nodegroups" % cluster.uuid, 202, {"stack_id": "c-abcdefghijkl", "namespace": "n", "revision": 2})
         nodegroup_conductor.Handler().nodegroup_create(self.context, cluster, gpu)
-        [(_method, _path, body)] = self.sidecar.requests
+        [(_method, _path, body)] = self.writes()
         return {ng["name"]: ng for ng in body["spec"]["nodegroups"]}
 
     def test_sent_when_magnum_has_them(self):

@@ -4,6 +4,7 @@
  * arguments of each Magnum driver method.
  */
 import { z } from 'zod';
+import { SERVER_GROUP_POLICIES } from '../magnum/server-groups.js';
 import { ClusterStatus, Spec } from '../magnum/spec.js';
 
 export const ErrorResponse = z
@@ -93,6 +94,8 @@ export const StatusResponse = z.object({
   deleted_nodegroups: z.array(z.string()),
   /** Set only at DELETE_COMPLETE, so the shim can delete the credential. */
   application_credential_id: z.string().nullable().optional(),
+  /** Names of Nova server groups whose machines are gone (a deleted node group's, every one at DELETE_COMPLETE); the shim deletes those Nova has. */
+  server_groups_to_delete: z.array(z.string()).optional(),
 });
 export type StatusResponse = z.infer<typeof StatusResponse>;
 
@@ -122,5 +125,12 @@ export const RenderResponse = z.object({
   chart: z.object({ repo: z.string(), name: z.string(), version: z.string() }),
   values: z.record(z.string(), z.unknown()),
   helm_args: z.array(z.string()),
+  /** The Nova server groups the labels ask for: the shim finds or creates each and sends its id in `resolved.server_groups`. */
+  server_groups: z.array(z.object({
+    name: z.string(),
+    policy: z.enum(SERVER_GROUP_POLICIES),
+    nodegroup: z.string().nullable().describe('the Magnum node group it holds; null for the control plane'),
+    id: z.string().nullable().describe('the id the spec sent; null when it sent none'),
+  })),
 });
 export type RenderResponse = z.infer<typeof RenderResponse>;

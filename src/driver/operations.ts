@@ -9,10 +9,11 @@ import type { HealthReport } from '../status/health.js';
 import type { Config } from '../config.js';
 import { Conflict, InvalidInput, ManagementClusterUnavailable, NotFound, NotSupported } from '../errors.js';
 import { namespaceFor } from '../magnum/names.js';
+import { requireResolvedServerGroups, serverGroupNames } from '../magnum/server-groups.js';
 import type { NodeGroup, Spec } from '../magnum/spec.js';
 import { judgeDeletion } from '../status/deletion.js';
 import { awaitingOutcome, decideUnknownOutcome } from '../status/helm-outcome.js';
-import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, SecretStore } from './ports.js';
+import type { ClusterIndex, HeldLease, Observer, Planner, ReleaseLeases, ReleasePlan, ReleaseRef, Releases, Remnants, RenderedRelease, SecretStore } from './ports.js';
 import { releaseNameFor } from './release-name.js';
 import type { Driver, StatusResult } from './types.js';
 import { checkKubeVersion, highestVersion, type VersionChange } from './upgrade-rules.js';
@@ -75,6 +76,7 @@ export function createDriver(deps: DriverDeps): Driver {
   /** Render first (pure, may refuse), then secrets, then helm: a refusal changes nothing. */
   async function converge(spec: Spec, opts: { secrets: boolean }): Promise<Accepted> {
     const plan = planner.plan(spec);
+    requireResolvedServerGroups(plan.serverGroups);
     await deps.prepareChart?.(plan);
     if (opts.secrets) {
       await secrets.ensureNamespace(plan.namespace);
@@ -112,6 +114,27 @@ export function createDriver(deps: DriverDeps): Driver {
   const guardVersion = (spec: Spec, change: VersionChange) =>
     checkKubeVersion(change, highestVersion(observer.controlPlaneVersion(refOf(spec)), spec.cluster.coe_version), spec.resolved.image.kube_version);
 
+  async function statusOf(spec: Spec): Promise<StatusResult> {
+    const sync = observer.synced();
+    if (!sync.ok) throw new ManagementClusterUnavailable(`status not known yet: ${sync.reason}`);
+    const ref = refOf(spec);
+    const first = observer.status(spec, ref, now(), false);
+    const awaited = awaitingOutcome(spec.cluster.status, spec.cluster.status_reason);
+    if (awaited) return decideUnknownOutcome(first.response, awaited, await releases.latest(ref));
+    if (!(spec.cluster.status === 'DELETE_IN_PROGRESS' && first.clusterAbsent)) return first.response;
+    // The cache says the Cluster is gone; only fresh reads of everything the release had may say DELETE_COMPLETE.
+    const verdict = judgeDeletion(await remnants.find(ref));
+    if (!verdict.gone) {
+      await remnants.remove(verdict.orphans);
+      return { ...first.response, cluster: { ...first.response.cluster, status_reason: verdict.reason } };
+    }
+    const confirmed = observer.status(spec, ref, now(), true);
+    if (confirmed.response.cluster.status !== 'DELETE_COMPLETE') return confirmed.response;
+    const appCredId = await secrets.readApplicationCredentialId(ref);
+    await secrets.deleteClusterSecrets(ref.namespace, spec.cluster.uuid);
+    return { ...confirmed.response, application_credential_id: appCredId };
+  }
+
   return {
     createCluster: (spec) =>
       serial(spec, async () => {
@@ -140,6 +163,7 @@ export function createDriver(deps: DriverDeps): Driver {
             ? { ...spec, cluster: { ...spec.cluster, master_count: request.node_count } }
             : { ...spec, nodegroups: spec.nodegroups.map((ng) => (ng === group ? { ...ng, node_count: request.node_count } : ng)) };
         const plan = planner.plan(liveSpec(resized));
+        requireResolvedServerGroups(plan.serverGroups);
         if (request.nodes_to_remove.length > 0 && deps.markNodesForRemoval && group.role !== 'master') {
           await deps.markNodesForRemoval(plan, group.name, request.nodes_to_remove);
         }
@@ -198,26 +222,7 @@ export function createDriver(deps: DriverDeps): Driver {
         return { ...accepted, replaced_application_credential_id: isNew ? null : replaced };
       }),
 
-    clusterStatus: async (spec): Promise<StatusResult> => {
-      const sync = observer.synced();
-      if (!sync.ok) throw new ManagementClusterUnavailable(`status not known yet: ${sync.reason}`);
-      const ref = refOf(spec);
-      const first = observer.status(spec, ref, now(), false);
-      const awaited = awaitingOutcome(spec.cluster.status, spec.cluster.status_reason);
-      if (awaited) return decideUnknownOutcome(first.response, awaited, await releases.latest(ref));
-      if (!(spec.cluster.status === 'DELETE_IN_PROGRESS' && first.clusterAbsent)) return first.response;
-      // The cache says the Cluster is gone; only fresh reads of everything the release had may say DELETE_COMPLETE.
-      const verdict = judgeDeletion(await remnants.find(ref));
-      if (!verdict.gone) {
-        await remnants.remove(verdict.orphans);
-        return { ...first.response, cluster: { ...first.response.cluster, status_reason: verdict.reason } };
-      }
-      const confirmed = observer.status(spec, ref, now(), true);
-      if (confirmed.response.cluster.status !== 'DELETE_COMPLETE') return confirmed.response;
-      const appCredId = await secrets.readApplicationCredentialId(ref);
-      await secrets.deleteClusterSecrets(ref.namespace, spec.cluster.uuid);
-      return { ...confirmed.response, application_credential_id: appCredId };
-    },
+    clusterStatus: async (spec): Promise<StatusResult> => withServerGroupsToDelete(spec, refOf(spec).release, await statusOf(spec)),
 
     clusterHealth: async (uuid, nodegroups): Promise<HealthReport> => {
       const sync = observer.synced();
@@ -236,8 +241,8 @@ export function createDriver(deps: DriverDeps): Driver {
     },
 
     render: async (spec): Promise<RenderResponse> => {
-      const plan: ReleasePlan = planner.plan(liveSpec(withRelease(spec)));
-      return { ...plan, helm_args: planner.helmArgs(plan) };
+      const plan = planner.plan(liveSpec(withRelease(spec)));
+      return renderResponse(plan, planner.helmArgs(plan));
     },
   };
 }
@@ -251,4 +256,22 @@ function locate(index: ClusterIndex, uuid: string) {
 function summary(observer: Observer, loc: ReturnType<ClusterIndex['all']>[number]): ClusterSummary {
   const { state, reason } = observer.state(loc);
   return { uuid: loc.uuid, stack_id: loc.release, namespace: loc.namespace, project_id: loc.projectId, state, reason };
+}
+
+/** The dry run's answer: the plan, the helm argv, and the server groups the shim must provide. */
+export function renderResponse(plan: RenderedRelease, helmArgs: string[]): RenderResponse {
+  const { serverGroups, ...release } = plan;
+  return { ...release, helm_args: helmArgs, server_groups: serverGroups.map((g) => ({ ...g })) };
+}
+
+/**
+ * The server groups the shim deletes once what they held is gone: those of
+ * node groups reported deleted, and at DELETE_COMPLETE every name the
+ * cluster's groups could have had.
+ */
+function withServerGroupsToDelete(spec: Spec, release: string, answer: StatusResult): StatusResult {
+  const complete = answer.cluster.status === 'DELETE_COMPLETE';
+  const groups = complete ? spec.nodegroups.filter((ng) => ng.role !== 'master').map((ng) => ng.name) : answer.deleted_nodegroups;
+  const names = serverGroupNames(release, groups, complete);
+  return names.length === 0 ? answer : { ...answer, server_groups_to_delete: names };
 }

@@ -8,20 +8,19 @@ import type { StatusAnswer } from '../status/cluster.js';
 import type { ReleaseRemains, RemainingObject } from '../status/deletion.js';
 import type { HealthReport } from '../status/health.js';
 import type { RecordedRevision } from '../status/helm-outcome.js';
+import type { ReleasePlan, RenderedRelease } from '../values/index.js';
 
 export interface ReleaseRef {
   release: string;
   namespace: string;
 }
 
-export interface ReleasePlan extends ReleaseRef {
-  chart: { repo: string; name: string; version: string };
-  values: Record<string, unknown>;
-}
+/** One definition each, the translation's own: what helm applies, and a render's full answer. */
+export type { ReleasePlan, RenderedRelease } from '../values/index.js';
 
 /** Pure translation: spec → chart values (throws 422 errors on broken Magnum rules). */
 export interface Planner {
-  plan(spec: Spec): ReleasePlan;
+  plan(spec: Spec): RenderedRelease;
   /** The helm argv an apply of this plan runs, for dry runs. */
   helmArgs(plan: ReleasePlan): string[];
 }

@@ -16,8 +16,11 @@ import type { Spec } from '../magnum/spec.js';
 import type { StatusAnswer } from '../status/cluster.js';
 import type { HealthReport } from '../status/health.js';
 
-/** A status answer, with the application credential to delete once the delete is complete. */
-export type StatusResult = StatusAnswer & { application_credential_id?: string | null };
+/**
+ * A status answer, with the application credential to delete once the
+ * delete is complete, and the Nova server groups whose machines are gone.
+ */
+export type StatusResult = StatusAnswer & { application_credential_id?: string | null; server_groups_to_delete?: string[] };
 
 export interface Driver {
   createCluster(spec: Spec): Promise<Accepted>;

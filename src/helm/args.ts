@@ -5,28 +5,30 @@
  */
 import { InvalidInput } from '../errors.js';
 import { isReleaseName } from '../magnum/names.js';
-import type { ChartRef, ReleaseRef } from './types.js';
+import { CHART_VERSION } from '../values/chart-versions.js';
+import { chartSource, registryArgs } from './chart-source.js';
+import type { ChartRef, RegistryAccess, ReleaseRef } from './types.js';
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
 export function checkRef(ref: ReleaseRef): void {
   if (!isReleaseName(ref.release)) throw new InvalidInput(`release name ${JSON.stringify(ref.release)} is not a valid helm release name`, 'cluster.stack_id');
   if (!NAMESPACE.test(ref.namespace)) throw new InvalidInput(`namespace ${JSON.stringify(ref.namespace)} is not a valid namespace`, 'cluster.project_id');
 }
 
-function checkedVersion(chart: ChartRef): string {
-  if (!VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
-  return chart.version;
-}
-
-function chartArgs(chart: ChartRef, archive?: string): string[] {
+/**
+ * The chart operand: the cached archive when there is one, else the source
+ * with its version. A repository or registry always gets `--version`: without
+ * it helm takes whatever is newest there.
+ */
+function chartArgs(chart: ChartRef, archive?: string, registry?: RegistryAccess): string[] {
   if (archive) return [archive];
-  // An OCI reference has no repository (magnum-capi-helm's helm_chart_repo = "" with an oci:// name) but needs its version, or helm takes the newest.
-  if (chart.name.startsWith('oci://')) return [chart.name, '--version', checkedVersion(chart)];
+  const source = chartSource(chart);
   // A local chart directory carries its own version.
-  if (!chart.repo) return [chart.name];
-  return [chart.name, '--repo', chart.repo, '--version', checkedVersion(chart)];
+  if (source.kind === 'local') return [source.path];
+  if (!CHART_VERSION.test(chart.version)) throw new InvalidInput(`chart version ${JSON.stringify(chart.version)} is not a version`, 'cluster_template.labels.capi_helm_chart_version');
+  if (source.kind === 'oci') return [source.reference, '--version', chart.version, ...registryArgs(source, registry)];
+  return [source.name, '--repo', source.repo, '--version', chart.version];
 }
 
 /**
@@ -41,11 +43,14 @@ function applyArgs(helmMajor: number): string[] {
   return helmMajor >= 4 ? ['--server-side=false'] : [];
 }
 
-/** `archive` is the cached chart archive when there is one; `helmMajor` the detected helm's major version. */
-export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeconds: number, archive?: string, helmMajor = 3): string[] {
+/**
+ * `archive` is the cached chart archive when there is one; `helmMajor` the detected helm's major
+ * version; `registry` how to reach an OCI registry when there is no archive.
+ */
+export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeconds: number, archive?: string, helmMajor = 3, registry?: RegistryAccess): string[] {
   checkRef(ref);
   return [
-    'upgrade', ref.release, ...chartArgs(chart, archive),
+    'upgrade', ref.release, ...chartArgs(chart, archive, registry),
     '--install',
     '--history-max', '10',
     '--output', 'json',
@@ -56,9 +61,9 @@ export function upgradeInstallArgs(ref: ReleaseRef, chart: ChartRef, timeoutSeco
   ];
 }
 
-export function templateArgs(ref: ReleaseRef, chart: ChartRef, archive?: string): string[] {
+export function templateArgs(ref: ReleaseRef, chart: ChartRef, archive?: string, registry?: RegistryAccess): string[] {
   checkRef(ref);
-  return ['template', ref.release, ...chartArgs(chart, archive), '--namespace', ref.namespace, '--values', '-'];
+  return ['template', ref.release, ...chartArgs(chart, archive, registry), '--namespace', ref.namespace, '--values', '-'];
 }
 
 export function uninstallArgs(ref: ReleaseRef, timeoutSeconds: number): string[] {
@@ -76,6 +81,6 @@ export function rollbackArgs(ref: ReleaseRef, revision: number, timeoutSeconds: 
   return ['rollback', ref.release, String(revision), '--namespace', ref.namespace, '--timeout', `${timeoutSeconds}s`, '--history-max', '10', ...applyArgs(helmMajor)];
 }
 
-export function pullArgs(chart: ChartRef, destination: string): string[] {
-  return ['pull', ...chartArgs(chart), '--destination', destination];
+export function pullArgs(chart: ChartRef, destination: string, registry?: RegistryAccess): string[] {
+  return ['pull', ...chartArgs(chart, undefined, registry), '--destination', destination];
 }

@@ -1,5 +1,5 @@
 /**
- * Chart archives, pulled once per (repo, name, version) and reused: a status
+ * Chart archives, pulled once per (reference, version) and reused: a status
  * storm or a batch of creates does not fetch the chart per operation.
  * Concurrent callers for the same chart share one pull.
  *
@@ -17,8 +17,9 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HelmFailed } from '../errors.js';
 import { pullArgs } from './args.js';
+import { archiveKey } from './chart-source.js';
 import { runHelm, type HelmRunObserver } from './run.js';
-import type { ChartRef } from './types.js';
+import type { ChartRef, RegistryAccess } from './types.js';
 
 export interface ChartCacheOptions {
   /** A pull still running after this long is killed and fails (the next operation tries again). */
@@ -27,6 +28,8 @@ export interface ChartCacheOptions {
   onRun?: HelmRunObserver;
   /** Told how each pull from the repository ended: a pull that saved no loadable archive failed. */
   onPull?: (outcome: 'success' | 'failure') => void;
+  /** How to reach an OCI registry (plain HTTP, credentials file). */
+  registry?: RegistryAccess;
 }
 
 const DEFAULT_PULL_TIMEOUT_SECONDS = 120;
@@ -48,14 +51,11 @@ export class ChartCache {
     return runHelm(args, { binary: this.binary, timeoutMs: this.timeoutMs, onRun: this.opts.onRun });
   }
 
-  private keyOf(chart: ChartRef): string {
-    return createHash('sha256').update(`${chart.repo}\n${chart.name}\n${chart.version}`).digest('hex').slice(0, 24);
-  }
-
-  /** The archive path for a repository chart; undefined for a local chart (no repo). */
+  /** The archive path for a repository or registry chart; undefined for a local chart. */
   async archive(chart: ChartRef): Promise<string | undefined> {
-    if (!chart.repo) return undefined;
-    const key = this.keyOf(chart);
+    const source = archiveKey(chart);
+    if (source === undefined) return undefined;
+    const key = createHash('sha256').update(source).digest('hex').slice(0, 24);
     const pending = this.shared(key, chart);
     const path = await pending;
     if (await isFile(path)) return path;
@@ -95,7 +95,7 @@ export class ChartCache {
   }
 
   private async pull(chart: ChartRef, dest: string): Promise<string> {
-    await this.run(pullArgs(chart, dest));
+    await this.run(pullArgs(chart, dest, this.opts.registry));
     const pulled = (await archivesIn(dest))[0];
     if (!pulled) throw new HelmFailed(`helm pull of chart ${chart.name} ${chart.version} left no archive`);
     const path = join(dest, pulled);

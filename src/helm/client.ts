@@ -5,7 +5,7 @@
 import { HelmFailed } from '../errors.js';
 import { historyArgs, rollbackArgs, templateArgs, uninstallArgs, upgradeInstallArgs } from './args.js';
 import { runHelm, type RunOptions } from './run.js';
-import type { Helm, HelmVersion, ReleaseInfo, ReleaseRevision, ReleaseStatus, UpgradeRequest } from './types.js';
+import type { Helm, HelmVersion, RegistryAccess, ReleaseInfo, ReleaseRevision, ReleaseStatus, UpgradeRequest } from './types.js';
 
 export interface HelmOptions {
   binary: string;
@@ -13,6 +13,8 @@ export interface HelmOptions {
   timeoutSeconds: number;
   /** Resolves a chart to a cached archive path (or undefined for local charts). */
   archiveFor?: (req: UpgradeRequest) => Promise<string | undefined>;
+  /** How to reach an OCI registry when a chart has no archive. */
+  registry?: RegistryAccess;
   onSpawn?: RunOptions['onSpawn'];
   onRun?: RunOptions['onRun'];
 }
@@ -59,7 +61,7 @@ export function createHelmClient(opts: HelmOptions): Helm {
     async upgradeInstall(req: UpgradeRequest): Promise<ReleaseInfo> {
       const archive = await opts.archiveFor?.(req);
       const { major } = await version();
-      const out = await runHelm(upgradeInstallArgs(req, req.chart, opts.timeoutSeconds, archive, major), {
+      const out = await runHelm(upgradeInstallArgs(req, req.chart, opts.timeoutSeconds, archive, major, opts.registry), {
         ...base,
         input: JSON.stringify(req.values),
         secrets: secretsIn(req.values),
@@ -102,7 +104,7 @@ export function createHelmClient(opts: HelmOptions): Helm {
 
     async template(req) {
       const archive = await opts.archiveFor?.(req);
-      return runHelm(templateArgs(req, req.chart, archive), { ...base, kubeconfig: undefined, input: JSON.stringify(req.values), secrets: secretsIn(req.values) });
+      return runHelm(templateArgs(req, req.chart, archive, opts.registry), { ...base, kubeconfig: undefined, input: JSON.stringify(req.values), secrets: secretsIn(req.values) });
     },
 
     version,

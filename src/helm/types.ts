@@ -5,11 +5,23 @@ export interface ReleaseRef {
   namespace: string;
 }
 
-/** `repo` empty means `name` is a local chart directory or archive. */
+/**
+ * `repo` is an http(s) chart repository or an `oci://host/path` registry; empty,
+ * `name` is a full `oci://` reference or else a local chart directory or archive
+ * (see chart-source.ts).
+ */
 export interface ChartRef {
   repo: string;
   name: string;
   version: string;
+}
+
+/** How helm reaches an OCI registry: the site's `chart.plainHttp` and `chart.registryConfig`. */
+export interface RegistryAccess {
+  /** Plain HTTP instead of TLS (a registry on loopback; never a production one). */
+  plainHttp?: boolean | undefined;
+  /** helm's `--registry-config`: the credentials file (docker's config.json format); helm reads it, the sidecar never does. */
+  registryConfig?: string | undefined;
 }
 
 export interface UpgradeRequest extends ReleaseRef {

@@ -130,6 +130,17 @@ export const FlavorFacts = z.strictObject({
 });
 export type FlavorFacts = z.infer<typeof FlavorFacts>;
 
+/**
+ * A Nova server group the shim found by name or created, as Nova reports it.
+ * The chart writes the id unquoted into YAML: a UUID (Nova's only form)
+ * always reads back as a string.
+ */
+export const ServerGroupFacts = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, 'a Nova server group id (a UUID)'),
+  policy: z.string().min(1).max(64),
+});
+export type ServerGroupFacts = z.infer<typeof ServerGroupFacts>;
+
 /** OpenStack facts the shim resolved with Magnum's own clients. */
 export const Resolved = z.strictObject({
   /** The cluster template's image. */
@@ -147,6 +158,12 @@ export const Resolved = z.strictObject({
   share_types: z.array(z.string().min(1).max(255)).max(100).nullable().optional(),
   auth_url: z.string().max(1024).nullable().optional(),
   project_id: z.string().max(255).nullable().optional(),
+  /**
+   * The cluster's Nova server groups, keyed by name (magnum/server-groups.ts
+   * names them). Absent until the shim has resolved them: a dry run then
+   * answers which groups the labels ask for, and a write is refused.
+   */
+  server_groups: z.record(z.string().max(255), ServerGroupFacts).optional(),
   // Magnum's own settings that magnum-capi-helm honoured (issue 21).
   /** Magnum's `[cinder] default_boot_volume_type`: the boot volume type when no label or site default sets one. */
   default_boot_volume_type: z.string().max(255).nullable().optional(),

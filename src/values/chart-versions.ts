@@ -10,6 +10,9 @@ export interface ChartFeatures {
   hasDashboardAddon: boolean;
 }
 
+/** What a chart version may look like: helm's `--version` and the `capi_helm_chart_version` label accept only this. */
+export const CHART_VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
+
 type Triple = [number, number, number];
 
 function parse(version: string): Triple {

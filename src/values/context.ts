@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { labelReader, type LabelReader } from '../magnum/labels.js';
 import type { Spec } from '../magnum/spec.js';
-import { chartFeatures, type ChartFeatures } from './chart-versions.js';
+import { CHART_VERSION, chartFeatures, type ChartFeatures } from './chart-versions.js';
 
 export interface RenderContext {
   spec: Spec;
@@ -12,8 +12,6 @@ export interface RenderContext {
   chartVersion: string;
   features: ChartFeatures;
 }
-
-const CHART_VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
 /** The chart version: the template's `capi_helm_chart_version` label (template labels only), else the site default. */
 export function chartVersionOf(spec: Spec, site: Config): string {

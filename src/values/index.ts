@@ -25,6 +25,8 @@ import { renderContext, type RenderContext } from './context.js';
 import { manilaValues } from './manila.js';
 import { mergeAll, type Values } from './merge.js';
 import { nodeGroupValues } from './nodegroups.js';
+import { controlPlaneServerGroupValues, serverGroupPlans } from './server-groups.js';
+import type { ServerGroupPlan } from '../magnum/server-groups.js';
 import { oidcValues } from './oidc.js';
 import { tlsCipherValues } from './tls.js';
 
@@ -44,6 +46,12 @@ export interface ReleasePlan {
   values: ChartValues;
 }
 
+/** A plan with what the shim must provide before it may be applied. */
+export interface RenderedRelease extends ReleasePlan {
+  /** The Nova server groups the labels ask for; a write needs every id (magnum/server-groups.ts). */
+  serverGroups: ServerGroupPlan[];
+}
+
 /** Each concern in the order its keys appear in the document. */
 const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   imageValues,
@@ -52,6 +60,8 @@ const CONCERNS: ((ctx: RenderContext) => Values)[] = [
   apiServerValues,
   controlPlaneValues,
   nodeGroupValues,
+  // After the node groups, so a node-group name the chart cannot take is refused for that first.
+  controlPlaneServerGroupValues,
   etcdValues,
   bootVolumeValues,
   extraNetworkValues,
@@ -79,7 +89,7 @@ export function toChartValues(spec: Spec, site: Config): ChartValues {
   return mergeAll(CONCERNS.map((concern) => concern(ctx)));
 }
 
-export function planRelease(spec: Spec, site: Config, layers: ValueLayers): ReleasePlan {
+export function planRelease(spec: Spec, site: Config, layers: ValueLayers): RenderedRelease {
   const generated = toChartValues(spec, site);
   const ctx = renderContext(spec, site, spec.cluster.stack_id!);
   return {
@@ -87,6 +97,7 @@ export function planRelease(spec: Spec, site: Config, layers: ValueLayers): Rele
     namespace: namespaceFor(spec.cluster.project_id, site.namespacePrefix),
     chart: { repo: site.chart.repo, name: site.chart.name, version: ctx.chartVersion },
     values: mergeAll([...layers.base, generated, ...layers.overlays]),
+    serverGroups: serverGroupPlans(ctx),
   };
 }
 

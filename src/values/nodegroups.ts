@@ -11,6 +11,7 @@ import { checkFlavor, checkNodeCounts, nodeCounts } from '../magnum/rules.js';
 import type { NodeGroup } from '../magnum/spec.js';
 import type { RenderContext } from './context.js';
 import type { Values } from './merge.js';
+import { nodeGroupServerGroupId, serverGroupPlans } from './server-groups.js';
 
 /**
  * The chart fails the whole render unless a node-group name matches
@@ -72,6 +73,7 @@ export function nodeGroupValues(ctx: RenderContext): Values {
   // Parsed even with autoscaling off, so a malformed bound is caught before someone turns it on.
   const labelCounts = { min: labels.int('min_node_count', undefined), max: labels.int('max_node_count', undefined) };
   const fallbackDefault = defaultWorker(spec.nodegroups);
+  const serverGroups = serverGroupPlans(ctx);
   const nodeGroups = spec.nodegroups.flatMap((g, i) => {
     const field = `nodegroups.${i}`;
     // Checked on master groups too, where Magnum forbids both.
@@ -81,6 +83,8 @@ export function nodeGroupValues(ctx: RenderContext): Values {
     checkFlavor(g.flavor_id ?? spec.cluster.flavor_id, spec.resolved.flavors, site.limits, `${field}.flavor_id`);
     const item: Values = { name: sanitise(g.name), machineFlavor: g.flavor_id ?? spec.cluster.flavor_id, machineCount: g.node_count };
     if (Object.keys(nodeLabels).length > 0) item.nodeLabels = { ...nodeLabels };
+    const serverGroupId = nodeGroupServerGroupId(serverGroups, g.name);
+    if (serverGroupId) item.serverGroupId = serverGroupId;
     // The chart has no key for taints: they go into the group's own join configuration, which it merges over nodeGroupDefaults.
     if (taints.length > 0) item.kubeadmConfigSpec = { joinConfiguration: { nodeRegistration: { taints } } };
     if (autoscale) {

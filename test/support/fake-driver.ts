@@ -46,7 +46,7 @@ export function recordingDriver(): RecordingDriver {
     },
     render: async (...args: unknown[]) => {
       calls.push({ method: 'render', args });
-      return { release: 'r', namespace: 'n', chart: { repo: '', name: 'c', version: '1' }, values: {}, helm_args: [] };
+      return { release: 'r', namespace: 'n', chart: { repo: '', name: 'c', version: '1' }, values: {}, helm_args: [], server_groups: [] };
     },
   });
   return driver as RecordingDriver;

@@ -10,7 +10,7 @@ KEYPAIR = "default"
 
 class ApiCloud(fakes.Cloud):
     def clients(self, context):
-        return (_SdkClients if fakes.SDK else _LegacyClients)(self)
+        return (_SdkClients if fakes.SDK else _LegacyClients)(self, context)
 
 
 class _Network(object):
@@ -103,7 +103,7 @@ class _SdkClients(fakes._SdkClients):
         return _SdkNetwork()
 
     def nova(self):
-        return _SdkCompute(self.cloud)
+        return _SdkCompute(self.cloud, self.context)
 
 
 class _LegacyClients(fakes._LegacyClients):
@@ -114,4 +114,5 @@ class _LegacyClients(fakes._LegacyClients):
         return _LegacyNeutron()
 
     def nova(self):
-        return type("Nova", (), {"flavors": _LegacyFlavors(self.cloud), "keypairs": _LegacyKeypairs()})()
+        return type("Nova", (), {"flavors": _LegacyFlavors(self.cloud), "keypairs": _LegacyKeypairs(),
+                                 "server_groups": fakes._LegacyServerGroups(self.cloud, self.context)})()

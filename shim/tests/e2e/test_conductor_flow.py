@@ -20,6 +20,7 @@ from magnum import objects
 from magnum.service import periodic
 from oslo_service import loopingcall
 
+from magnum_capi_sidecar import conf  # noqa: F401  (registers [capi_sidecar], also when this suite runs alone)
 from tests import base
 
 ENV = ("MCS_SIDECAR_URL", "MCS_SIDECAR_TOKEN_FILE", "MCS_E2E_KUBECONFIG", "MCS_KUBECTL")
@@ -198,6 +199,75 @@ class ConductorFlowTest(base.ShimTestCase):
         self.handler.cluster_delete(self.context, cluster.uuid)
         self.sync_until(cluster.uuid, lambda c: c is None)
 
+    def machine_template_server_group(self, release, part):
+        """serverGroup of the OpenStackMachineTemplate the real chart rendered for a part (its name ends in a checksum)."""
+        items = json.loads(self.kubectl("get", "openstackmachinetemplates.infrastructure.cluster.x-k8s.io", "-o", "json"))["items"]
+        [template] = [t for t in items if t["metadata"]["name"].rsplit("-", 1)[0] == "%s-%s" % (release, part)]
+        return template["spec"]["template"]["spec"].get("serverGroup")
+
+    def test_server_groups_are_created_and_deleted_through_nova(self):
+        """server_group_policies: the cluster's label places the control plane
+        (and the default worker group, whose labels Magnum copies from the
+        cluster), an extra group's own label places it; the groups are made in
+        Nova as the user, reach the machine templates, refuse a policy Nova
+        cannot change, and go with their node group and their cluster."""
+        import uuid
+        from magnum.conductor.handlers import nodegroup_conductor
+        template = self.make_template()
+        cluster = self.new_cluster(template, name="placed", labels={"server_group_policies": "anti-affinity"})
+        self.handler.cluster_create(self.context, cluster, 1, 1, 60)
+        cluster = objects.Cluster.get_by_uuid(self.context, cluster.uuid)
+        release = cluster.stack_id
+        groups = {g["name"]: g for g in self.cloud.server_groups.values()}
+        self.assertEqual({release + "-control-plane": ("anti-affinity", base.PROJECT),
+                          release + "-default-worker": ("anti-affinity", base.PROJECT)},
+                         {n: (g["policy"], g["project_id"]) for n, g in groups.items()})
+        self.assertEqual({"id": groups[release + "-control-plane"]["id"]}, self.machine_template_server_group(release, "control-plane"))
+        self.assertEqual({"id": groups[release + "-default-worker"]["id"]}, self.machine_template_server_group(release, "default-worker"))
+        self.play_ready(release, 1)
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "CREATE_COMPLETE")
+
+        gpu = objects.NodeGroup(self.context, uuid=str(uuid.uuid4()), name="gpu", cluster_id=cluster.uuid,
+                                project_id=cluster.project_id, role="worker", node_count=1, min_node_count=0,
+                                flavor_id="m1.medium", image_id=template.image_id, is_default=False,
+                                labels={"server_group_policies": "soft-affinity"})
+        nodegroup_conductor.Handler().nodegroup_create(self.context, cluster, gpu)
+        gpu_group = [g for g in self.cloud.server_groups.values() if g["name"] == release + "-gpu"]
+        self.assertEqual([("soft-affinity", base.PROJECT)], [(g["policy"], g["project_id"]) for g in gpu_group])
+        self.assertEqual({"id": gpu_group[0]["id"]}, self.machine_template_server_group(release, "gpu"))
+        # Nothing made twice: each later render found the groups by name.
+        self.assertEqual(3, len([c for c in self.cloud.server_group_calls if c[0] == "create"]))
+        self.play_ready(release, 1)
+        self.set_status("machinedeployments.cluster.x-k8s.io", release + "-gpu", {
+            "phase": "Running", "replicas": 1, "readyReplicas": 1, "conditions": ok("Ready")})
+        cluster = self.sync_until(cluster.uuid, lambda c: c.status == "UPDATE_COMPLETE")
+
+        # A group Nova holds under another policy (made so before): Nova cannot change it, so the render is refused, reason first.
+        control_plane = groups[release + "-control-plane"]
+        control_plane["policy"] = "affinity"
+        with self.assertRaises(exception.NotSupported) as ctx:
+            self.handler.cluster_resize(self.context, cluster, 2, [], cluster.default_ng_worker)
+        self.assertTrue(str(ctx.exception).startswith(
+            "server_group_policies of the control plane cannot change from affinity to anti-affinity, as Nova cannot change "
+            "the policy of its server group %s-control-plane;" % release), str(ctx.exception))
+        self.assertEqual(1, self.get("machinedeployments.cluster.x-k8s.io", release + "-default-worker")["spec"]["replicas"])
+        control_plane["policy"] = "anti-affinity"
+
+        # The group goes with its node group, once the sidecar reports its machines gone.
+        nodegroup_conductor.Handler().nodegroup_delete(self.context, cluster, objects.NodeGroup.get(self.context, cluster.uuid, "gpu"))
+        self.sync_until(cluster.uuid, lambda c: "gpu" not in [ng.name for ng in c.nodegroups])
+        self.assertEqual([release + "-control-plane", release + "-default-worker"],
+                         sorted(g["name"] for g in self.cloud.server_groups.values()))
+        self.assertIn(("delete", release + "-gpu", True), self.cloud.server_group_calls)
+
+        self.handler.cluster_delete(self.context, cluster.uuid)
+        self.sync_until(cluster.uuid, lambda c: c is None)
+        self.assertEqual({}, self.cloud.server_groups)
+        self.assertEqual([("delete", release + "-gpu", True), ("delete", release + "-control-plane", True),
+                          ("delete", release + "-default-worker", True)],
+                         [c for c in self.cloud.server_group_calls if c[0] == "delete"])
+
+
 def _health_job_polls_failed():
     """Whether this Magnum's periodic health job lists CREATE_FAILED clusters
     (Magnum 23 does; Magnum 20 polls only complete and updating ones)."""
@@ -225,6 +295,7 @@ class StatusYouCanTrustTest(ConductorFlowTest):
 
     # The helpers are inherited; the whole lifecycle runs once, in the parent class.
     test_create_resize_delete = None
+    test_server_groups_are_created_and_deleted_through_nova = None
 
     def created(self, name):
         template = self.make_template()

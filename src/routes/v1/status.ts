@@ -12,6 +12,7 @@ function toStatusResponse(a: StatusResult): StatusResponse {
     nodegroups: a.nodegroups.map((g) => ({ ...g })),
     deleted_nodegroups: [...a.deleted_nodegroups],
     ...(a.application_credential_id !== undefined ? { application_credential_id: a.application_credential_id } : {}),
+    ...(a.server_groups_to_delete !== undefined ? { server_groups_to_delete: [...a.server_groups_to_delete] } : {}),
   };
 }
 

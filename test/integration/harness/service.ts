@@ -6,6 +6,7 @@ import { inject, vi } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { parseConfig, type ConfigInput } from '../../../src/config.js';
 import { createEngine } from '../../../src/engine.js';
+import { chartSource } from '../../../src/helm/chart-source.js';
 import { createRegistry } from '../../../src/plugins/metrics.js';
 import { ADMIN_TOKEN, READER_TOKEN, captureAudit, captureLogs, testTokens, TOKEN } from '../../support/app.js';
 import { REAL_CHART_VERSION } from '../../support/chart-repo.js';
@@ -78,7 +79,7 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
 /** The test log names the chart archive and version a suite installed, as helm pulled it. */
 function reportPulledCharts(chart: { repo: string; name: string }, cacheDir: string): void {
   const archives = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tgz'));
-  const where = chart.repo ? `from ${chart.repo}` : `(local chart ${chart.name})`;
+  const where = chartSource(chart).kind === 'local' ? `(local chart ${chart.name})` : `from ${chart.repo || chart.name}`;
   console.info(`chart: ${archives.length > 0 ? archives.map((f) => f.split('/').at(-1)).join(', ') : 'none pulled'} ${where}`);
   rmSync(cacheDir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { SerialByKey } from '../../../src/serial-by-key.js';
 import type { ReleaseRemains } from '../../../src/status/deletion.js';
 import type { RecordedRevision } from '../../../src/status/helm-outcome.js';
 import type { Spec } from '../../../src/magnum/spec.js';
+import type { ServerGroupPlan } from '../../../src/magnum/server-groups.js';
 import { namespaceFor } from '../../../src/magnum/names.js';
 
 export type Event = string;
@@ -27,6 +28,10 @@ export function fakePorts() {
     leaseBusy: false,
     /** helm's latest revision, as its record says (null: no release). */
     latest: null as RecordedRevision | null,
+    /** The server groups every plan asks for (an id of null: not resolved by the shim). */
+    serverGroups: [] as ServerGroupPlan[],
+    /** Non-default node groups the status call reports gone. */
+    deletedNodegroups: [] as string[],
   };
   const planner: Planner = {
     plan(spec) {
@@ -38,6 +43,7 @@ export function fakePorts() {
         namespace: namespaceFor(spec.cluster.project_id, 'magnum'),
         chart: { repo: 'r', name: 'openstack-cluster', version: '0.27.0' },
         values: {},
+        serverGroups: state.serverGroups,
       };
     },
     helmArgs: (plan: ReleasePlan) => ['upgrade', plan.release],
@@ -88,7 +94,7 @@ export function fakePorts() {
         response: {
           cluster: { status: absentAndDeleting && confirmed ? 'DELETE_COMPLETE' : state.status, status_reason: null, api_address: null, coe_version: null, master_addresses: [], node_addresses: [] },
           nodegroups: [],
-          deleted_nodegroups: [],
+          deleted_nodegroups: [...state.deletedNodegroups],
         },
       };
     },

@@ -314,3 +314,49 @@ describe('delete and DELETE_COMPLETE', () => {
     expect(events).toEqual([`fresh reads ${RELEASE}`, 'read app cred', `delete secrets ${NS} ${CLUSTER_UUID}`]);
   });
 });
+
+describe('server groups', () => {
+  const existing = () => spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'CREATE_COMPLETE' });
+  const withGpu = (s: Spec) => ({ ...s, nodegroups: [...s.nodegroups, { ...s.nodegroups[1]!, uuid: 'g', name: 'GPU nodes', is_default: false }] });
+  const unresolved = { name: `${RELEASE}-control-plane`, policy: 'anti-affinity' as const, nodegroup: null, id: null };
+  const writes: [string, (d: ReturnType<typeof setup>['driver']) => Promise<unknown>][] = [
+    ['create', (d) => d.createCluster(spec())],
+    ['update', (d) => d.updateCluster(existing())],
+    ['resize', (d) => d.resizeCluster({ spec: existing(), node_count: 3, nodes_to_remove: [], nodegroup: 'default-worker' })],
+    ['upgrade', (d) => d.upgradeCluster({ spec: existing() })],
+    ['node-group create', (d) => d.createNodeGroup({ spec: withGpu(existing()), nodegroup: 'GPU nodes' })],
+    ['credential rotation', (d) => d.rotateCredential({ ...existing(), credentials: { clouds_yaml: 'clouds: {}', cacert: null, application_credential_id: 'ac-new' } })],
+  ];
+
+  it.each(writes)('%s without the ids of the server groups the labels ask for is refused, and nothing is written', async (_name, run) => {
+    const { driver, events, state } = setup();
+    state.serverGroups = [unresolved];
+    await expect(run(driver)).rejects.toMatchObject({ statusCode: 400, field: 'resolved.server_groups', message: expect.stringContaining(`(${RELEASE}-control-plane)`) });
+    expect(events.filter((e) => !e.startsWith('plan') && e !== 'read app cred')).toEqual([]);
+  });
+
+  it('the dry run answers the groups to create, with no id yet', async () => {
+    const { driver, state } = setup();
+    state.serverGroups = [unresolved];
+    await expect(driver.render(spec())).resolves.toMatchObject({ server_groups: [unresolved] });
+  });
+
+  it('a status answer names the server groups of node groups reported gone', async () => {
+    const { driver, state } = setup();
+    state.status = 'UPDATE_IN_PROGRESS';
+    state.deletedNodegroups = ['GPU nodes'];
+    const res = await driver.clusterStatus(withGpu(existing()));
+    expect(res.server_groups_to_delete).toEqual([`${RELEASE}-gpu-nodes`]);
+    state.deletedNodegroups = [];
+    expect((await driver.clusterStatus(withGpu(existing()))).server_groups_to_delete).toBeUndefined();
+  });
+
+  it('DELETE_COMPLETE names every server group the cluster could have had', async () => {
+    const { driver, state } = setup();
+    state.clusterAbsent = true;
+    const deleting = withGpu(spec({ credentials: undefined, certificates: undefined }, { stack_id: RELEASE, status: 'DELETE_IN_PROGRESS' }));
+    const res = await driver.clusterStatus(deleting);
+    expect(res.cluster.status).toBe('DELETE_COMPLETE');
+    expect(res.server_groups_to_delete).toEqual([`${RELEASE}-control-plane`, `${RELEASE}-default-worker`, `${RELEASE}-gpu-nodes`]);
+  });
+});

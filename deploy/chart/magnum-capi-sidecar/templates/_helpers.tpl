@@ -57,6 +57,9 @@ an empty name).
 {{- if and $config.audit (not $config.audit.file) -}}
 {{- $_ := unset $config.audit "file" -}}
 {{- end -}}
+{{- if and $config.chart (not $config.chart.registryConfig) -}}
+{{- $_ := unset $config.chart "registryConfig" -}}
+{{- end -}}
 {{- /* Label values are strings to the service; YAML would make `true` or `10` something else. */ -}}
 {{- $labels := dict -}}
 {{- range $k, $v := $config.labelDefaults -}}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds (once) the OCI registry the chart tests push the packaged charts to:
+# distribution's registry (github.com/distribution/distribution/v3, pinned in
+# go.mod beside this script) from the Go module proxy. The binary lands under
+# ${XDG_CACHE_HOME:-~/.cache}/magnum-capi-sidecar/bin, keyed by the Go version
+# and this folder's sources, so a warm run reuses it. Progress goes to stderr;
+# the last line on stdout is the binary's path.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/magnum-capi-sidecar
+
+log() { echo "oci-registry: $*" >&2; }
+
+# Suites and checkouts that start at once share this cache: one builds while
+# the others wait. A lock of its own, so it never waits on the API server's build.
+mkdir -p "$cache"
+exec 9> "$cache/.build-oci-registry.lock"
+if ! flock -n 9; then
+  log "waiting for another build in $cache"
+  flock 9
+fi
+
+key=$({ go env GOVERSION; cat "$here/go.mod" "$here/go.sum" "$here/main.go"; } | sha256sum | cut -c1-16)
+out=$cache/bin/oci-registry-$key
+if [ -x "$out/registry" ]; then
+  log "reusing $out/registry"
+else
+  log "building distribution's registry (first run only; a few minutes)"
+  mkdir -p "$out"
+  started=$SECONDS
+  (cd "$here" && GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out/registry.partial" .)
+  mv "$out/registry.partial" "$out/registry"
+  log "built the registry in $((SECONDS - started))s"
+fi
+printf '%s\n' "$out/registry"
