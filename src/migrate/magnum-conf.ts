@@ -95,9 +95,13 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]!] = value;
 }
 
-/** This driver's schema's own verdict on one setting, so the config printed always loads. */
-function settingProblem(path: string, value: unknown): string | undefined {
-  const probe: Record<string, unknown> = {};
+/**
+ * This driver's schema's own verdict on one more setting beside those already
+ * carried (some are checked together: an `oci://` chart name and its empty
+ * repository), so the config printed always loads.
+ */
+function settingProblem(config: Record<string, unknown>, path: string, value: unknown): string | undefined {
+  const probe = structuredClone(config);
   setPath(probe, path, value);
   const result = ConfigSchema.safeParse(probe);
   return result.success ? undefined : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -187,7 +191,7 @@ class Importer {
     }
     // Empty means unset only where unset is the default: an empty chart repo is how OCI charts are named.
     if (value === null || (Array.isArray(value) && value.length === 0) || (value === '' && !option.default)) return;
-    const problem = settingProblem(path, value);
+    const problem = settingProblem(this.config, path, value);
     if (problem) {
       this.note(where, found?.line, false, problem);
       return;
