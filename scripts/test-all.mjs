@@ -61,10 +61,12 @@ function counts(result) {
     return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
   }
   for (const line of readFileSync(result.log, 'utf8').split('\n')) {
-    // pytest's closing line: "88 passed, 1 skipped, 207 warnings in 192.14s (0:03:12)".
-    const closing = /^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s/.exec(line);
+    // pytest's closing line: "105 passed, 2 skipped, 43 warnings, 40 subtests passed in 254.11s".
+    // Subtests run inside tests already counted.
+    const closing = /^=*\s*(\d+ \w+.*) in [\d.]+s/.exec(line);
     if (!closing) continue;
-    for (const [, n, word] of closing[1].matchAll(/(\d+) (\w+)/g)) {
+    for (const [, n, subtests, word] of closing[1].matchAll(/(\d+) (subtests )?(\w+)/g)) {
+      if (subtests) continue;
       if (word === 'passed' || word === 'xpassed') c.passed += Number(n);
       else if (word === 'skipped' || word === 'xfailed' || word === 'deselected') c.skipped += Number(n);
       else if (word === 'failed' || word.startsWith('error')) c.failed += Number(n);
