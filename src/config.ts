@@ -137,6 +137,12 @@ export const ConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where development mode (no kubeconfig) keeps its local cluster and token; default `.dev` in the project. */
   devDataDir: z.string().min(1).optional(),
+  /**
+   * How the development cluster runs Cluster API (`MCS_DEV_CAPI`): `played` runs no controllers;
+   * `real` runs the real core and kubeadm managers, with CAPO, the control plane and the workload
+   * Nodes played, so a cluster goes through the real controllers.
+   */
+  devCapi: z.enum(['played', 'real']).default('played'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
