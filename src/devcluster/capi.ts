@@ -8,7 +8,7 @@
  * references to those URLs.
  */
 import { execa, type ResultPromise } from 'execa';
-import jsyaml from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,7 +114,7 @@ interface WebhookConfiguration {
 
 /** The released webhook configurations, calling the manager on loopback instead of through its Service. */
 export async function loopbackWebhooks(file: string, prefix: string, port: number, caPem: string): Promise<Record<string, unknown>[]> {
-  const docs = jsyaml.loadAll(await readFile(file, 'utf8')).filter(Boolean) as WebhookConfiguration[];
+  const docs = loadAll(await readFile(file, 'utf8')).filter(Boolean) as WebhookConfiguration[];
   return docs.map((doc) => ({
     ...doc,
     metadata: { ...doc.metadata, name: `${prefix}${doc.metadata.name}` },

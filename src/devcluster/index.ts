@@ -137,6 +137,7 @@ function apiServerArgs(o: { etcdUrl: string; port: number; certs: ClusterCerts; 
  */
 async function startWorkloadServer(dataDir: string, etcdUrl: string, kubeApiserver: string): Promise<{ workload: WorkloadServer; process: ResultPromise }> {
   const dir = join(dataDir, 'workload');
+  await mkdir(join(dir, 'pki'), { recursive: true });
   const certs = await ensureCerts(join(dir, 'pki'));
   const token = randomBytes(24).toString('hex');
   const tokenFile = join(dir, 'tokens.csv');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCluster } from '../../../src/devcluster/index.js';
 import { serveRealCharts } from '../../support/chart-repo.js';
-import { REAL_CAPI_NAMESPACE } from './real-capi.js';
+import { REAL_CAPI_NAMESPACE } from './real-capi-project.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

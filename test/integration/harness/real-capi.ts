@@ -10,26 +10,8 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import type { SpecInput } from '../../../src/magnum/spec.js';
-import { namespaceFor } from '../../../src/magnum/names.js';
+import { REAL_CAPI_PROJECT } from './real-capi-project.js';
 import { clusterSpec } from './specs.js';
-
-/** The Magnum project whose namespace the real controllers reconcile. */
-export const REAL_CAPI_PROJECT = 'ca91a000c0ffee00ca91a000c0ffee00';
-export const REAL_CAPI_NAMESPACE = namespaceFor(REAL_CAPI_PROJECT, 'magnum');
-
-export interface RealCapiContext {
-  version: string;
-  namespace: string;
-  workloadKubeconfig: string;
-  caCert: string;
-  caKey: string;
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    realCapi: RealCapiContext;
-  }
-}
 
 /**
  * A spec in the real controllers' project whose CA key pairs are real: the
