@@ -5,11 +5,14 @@
  * statuses Magnum receives are mapped from what those controllers write.
  * Every wait polls for a condition; nothing here writes a Cluster API status.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { skipNotice } from '../support/chart-repo.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
-import { realClusterSpec } from './harness/real-capi.js';
+import { realClusterSpec, workloadNodes } from './harness/real-capi.js';
 import { AUTH, startService } from './harness/service.js';
 import { withStack } from './harness/specs.js';
 
@@ -136,5 +139,67 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
       expect(await ofRelease(kind), kind).toEqual([]);
     }
     expect((await k.secrets(NS)).filter((s) => s.labels['magnum.openstack.org/cluster-uuid'] === spec.cluster.uuid)).toEqual([]);
+  });
+});
+
+/**
+ * The real MachineHealthCheck (the chart's, with a site overlay that shortens its 5-minute
+ * timeouts) sees a Node go NotReady; the sidecar's health reasons say so, and the real
+ * MachineSet's remediation replaces the Machine until the cluster is healthy again.
+ * helm 3 only: what is tested is the controllers' remediation, not the install.
+ */
+describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
+  const kubeconfig = inject('kubeconfig');
+  const k = kube(kubeconfig);
+  const NS = CAPI.namespace;
+  let svc: Awaited<ReturnType<typeof startService>>;
+  const overlay = join(tmpdir(), `mcs-mhc-${process.pid}.yaml`);
+
+  beforeAll(async () => {
+    writeFileSync(overlay, [
+      'nodeGroupDefaults:',
+      '  healthCheck:',
+      '    spec:',
+      '      unhealthyConditions:',
+      '        - {type: Ready, status: "False", timeout: 1s}',
+      '        - {type: Ready, status: Unknown, timeout: 1s}',
+      '',
+    ].join('\n'));
+    svc = await startService(kubeconfig, { config: { valuesOverlays: [overlay] } });
+    await svc.waitReady();
+  });
+  afterAll(() => svc.close());
+
+  it('a NotReady node makes the cluster UNHEALTHY with the controllers\' reason, and remediation heals it', async () => {
+    const spec = realClusterSpec('mhc', (s) => {
+      s.cluster.node_count = 1;
+      s.nodegroups = (s.nodegroups ?? []).map((g) => (g.role === 'worker' ? { ...g, node_count: 1 } : g));
+    });
+    const created = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    expect(created.statusCode, created.body).toBe(201);
+    const stack = created.json().stack_id as string;
+    const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
+    const status = async () => (await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: creating })).json() as Answer;
+    const health = async () => (await svc.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/health`, headers: AUTH })).json() as { health_status: string; health_status_reason: Record<string, string> };
+    await expect.poll(async () => (await status()).cluster.status, SLOW).toBe('CREATE_COMPLETE');
+    await expect.poll(async () => (await health()).health_status, SLOW).toBe('HEALTHY');
+    const workers = async () => (await k.list('Machine', NS)).filter((m) => m.metadata.labels?.['capi.stackhpc.com/cluster'] === stack && m.metadata.labels?.['capi.stackhpc.com/component'] === 'worker');
+    const [sick] = await workers();
+    const node = sick!.status.nodeRef.name as string;
+
+    await workloadNodes().setReady(node, 'False');
+    let seen: { health_status: string; health_status_reason: Record<string, string> } | undefined;
+    await expect.poll(async () => (seen = await health()).health_status, SLOW).toBe('UNHEALTHY');
+    console.info(`health while ${node} is NotReady: ${JSON.stringify(seen?.health_status_reason)}`);
+    expect(seen?.health_status_reason.nodegroup).toMatch(/^default-worker waiting on /);
+
+    // Remediation: the unhealthy Machine is deleted and the MachineSet makes a healthy one.
+    await expect.poll(async () => (await workers()).filter((m) => m.status?.phase === 'Running' && !m.metadata.deletionTimestamp).map((m) => m.metadata.name), SLOW)
+      .toEqual([expect.not.stringMatching(`^${sick!.metadata.name}$`)]);
+    await expect.poll(async () => (await health()).health_status, SLOW).toBe('HEALTHY');
+
+    const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
+    expect((await svc.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: deleting })).statusCode).toBe(202);
+    await expect.poll(async () => (await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: deleting })).json().cluster.status, SLOW).toBe('DELETE_COMPLETE');
   });
 });
