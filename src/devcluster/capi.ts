@@ -10,7 +10,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { loadAll } from 'js-yaml';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, stopProcess, track, waitFor, type Log } from './process.js';
 
@@ -34,6 +34,8 @@ export interface CapiManagers {
 
 interface Manager {
   name: 'core' | 'bootstrap' | 'control-plane';
+  /** The API group whose CRDs the manager converts between versions. */
+  group: string;
   binary: string;
   /** The prefix kustomize gives the manager's webhook configurations when it is released. */
   prefix: string;
@@ -62,9 +64,9 @@ export async function startCapiManagers(opts: {
   const scope = opts.namespace ? ['--namespace', opts.namespace] : [];
   const managers: Manager[] = [
     // ClusterResourceSet's CRDs are not installed: the chart does not use them.
-    { name: 'core', binary: bins.core, prefix: 'capi-', extraArgs: [...scope, '--feature-gates', 'ClusterResourceSet=false'] },
-    { name: 'bootstrap', binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: scope },
-    { name: 'control-plane', binary: bins.controlPlane, prefix: 'capi-kubeadm-control-plane-', extraArgs: ['--namespace', NOTHING_TO_RECONCILE] },
+    { name: 'core', group: 'cluster.x-k8s.io', binary: bins.core, prefix: 'capi-', extraArgs: [...scope, '--feature-gates', 'ClusterResourceSet=false'] },
+    { name: 'bootstrap', group: 'bootstrap.cluster.x-k8s.io', binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: scope },
+    { name: 'control-plane', group: 'controlplane.cluster.x-k8s.io', binary: bins.controlPlane, prefix: 'capi-kubeadm-control-plane-', extraArgs: ['--namespace', NOTHING_TO_RECONCILE] },
   ];
   const caPem = await readFile(certs.caCert, 'utf8');
   const running: ResultPromise[] = [];
@@ -73,6 +75,7 @@ export async function startCapiManagers(opts: {
   };
   try {
     const webhookConfigs: Record<string, unknown>[] = [];
+    const crds = (await readdir(join(bins.webhooks, '..'))).filter((f) => f.endsWith('.yaml')).map(crdOf);
     for (const m of managers) {
       const [webhookPort, healthPort] = [await freePort(), await freePort()];
       const logFile = join(opts.dataDir, `capi-${m.name}.log`);
@@ -92,6 +95,9 @@ export async function startCapiManagers(opts: {
       // Its readyz includes the webhook server's own check (a TLS dial of the port).
       await waitFor(`cluster-api ${m.name} manager (log ${logFile})`, () => httpOk(`http://127.0.0.1:${healthPort}/readyz`), 120_000, child);
       webhookConfigs.push(...(await loopbackWebhooks(join(bins.webhooks, `${m.name}.yaml`), m.prefix, webhookPort, caPem)));
+      // From v1.11 the CRDs store v1beta2 while the chart writes v1beta1: the manager converts.
+      const ours = crds.filter((c) => c.group === m.group);
+      webhookConfigs.push(...ours.map((c) => conversionWebhook(c.name, webhookPort, caPem)));
     }
     await applyJson(opts.kubeconfigPath, webhookConfigs);
     opts.log(`cluster-api ${bins.version}: real ${REAL_CONTROLLERS.join(', ')}${opts.namespace ? ` in namespace ${opts.namespace}` : ''}; played: ${PLAYED_PROVIDERS.join(', ')}`);
@@ -100,6 +106,27 @@ export async function startCapiManagers(opts: {
     throw err;
   }
   return { version: bins.version, stop };
+}
+
+/** `cluster.x-k8s.io_machines.yaml` (controller-gen's file name) is the CRD `machines.cluster.x-k8s.io`. */
+function crdOf(file: string): { group: string; name: string } {
+  const [group = '', plural = ''] = file.replace(/\.yaml$/, '').split('_');
+  return { group, name: `${plural}.${group}` };
+}
+
+/** The part of a CRD kustomize's webhook patch adds: conversion through the manager's /convert. */
+function conversionWebhook(name: string, port: number, caPem: string): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name },
+    spec: {
+      conversion: {
+        strategy: 'Webhook',
+        webhook: { conversionReviewVersions: ['v1', 'v1beta1'], clientConfig: { url: `https://127.0.0.1:${port}/convert`, caBundle: Buffer.from(caPem).toString('base64') } },
+      },
+    },
+  };
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -128,5 +155,6 @@ export async function loopbackWebhooks(file: string, prefix: string, port: numbe
 async function applyJson(kubeconfigPath: string, objects: Record<string, unknown>[]): Promise<void> {
   const kubectl = join(import.meta.dirname, '../../.tools/helm3/kubectl');
   const input = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
-  await execa(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'magnum-capi-sidecar-dev', '-f', '-'], { input });
+  // A field manager of its own: the CRDs' other fields stay owned by the manager that installed them.
+  await execa(kubectl, ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'magnum-capi-sidecar-dev-capi', '-f', '-'], { input });
 }
