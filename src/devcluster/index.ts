@@ -198,10 +198,12 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi
 
   let real: { managers: { stop(): Promise<void> }; player: { stop(): Promise<void> }; workloadProcess: ResultPromise; capi: NonNullable<LocalCluster['capi']> } | undefined;
   if (opts.capi === 'real') {
+    const started = Date.now();
     const { workload, process: workloadProcess } = await startWorkloadServer(opts.dataDir, etcdUrl, bins.kubeApiserver);
     const managers = await startCapiManagers({ bins: bins.capi, kubeconfigPath, certs, dataDir: opts.dataDir, namespace: opts.realCapi?.namespace, log });
     const player = startPlayer({ kubeconfigPath, workload, namespace: opts.realCapi?.namespace, log });
     real = { managers, player, workloadProcess, capi: { version: bins.capi.version, workload } };
+    log(`workload API server, cluster-api managers and player up in ${Date.now() - started} ms`);
   } else {
     log('cluster-api: no controllers run (statuses are played)');
   }

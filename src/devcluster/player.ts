@@ -15,6 +15,7 @@
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import { LOCAL_KINDS, type LocalKind } from './kinds.js';
 import type { Log } from './process.js';
 
 interface Obj {
@@ -31,17 +32,8 @@ interface Obj {
   status?: Record<string, any>;
 }
 
-const KINDS = {
-  Cluster: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters' },
-  Machine: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machines' },
-  KubeadmConfig: { group: 'bootstrap.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmconfigs' },
-  KubeadmControlPlane: { group: 'controlplane.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmcontrolplanes' },
-  OpenStackCluster: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters' },
-  OpenStackMachine: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackmachines' },
-  HelmRelease: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases' },
-  Manifests: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests' },
-} as const;
-type Kind = keyof typeof KINDS;
+const KINDS = LOCAL_KINDS;
+type Kind = LocalKind;
 
 const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 const PROVIDER_ID_PREFIX = 'openstack:///';
@@ -153,6 +145,13 @@ export function startPlayer(opts: PlayerOptions): Player {
         observedGeneration: o.metadata.generation,
         selector: `${CLUSTER_NAME_LABEL}=${cluster.metadata.name},cluster.x-k8s.io/control-plane`,
         conditions: ['Ready', 'Available', 'CertificatesAvailable', 'ControlPlaneComponentsHealthy', 'EtcdClusterHealthy', 'MachinesCreated', 'MachinesReady', 'MachinesSpecUpToDate', 'Resized'].map((t) => condition(t, now)),
+        // What the real manager writes for the v1beta2 contract (Cluster API v1.11+ reads these).
+        v1beta2: {
+          availableReplicas: replicas,
+          readyReplicas: replicas,
+          upToDateReplicas: replicas,
+          conditions: ['Available', 'Initialized', 'EtcdClusterHealthy', 'ControlPlaneComponentsHealthy', 'MachinesReady', 'MachinesUpToDate'].map((t) => ({ ...condition(t, now), reason: t, observedGeneration: o.metadata.generation })),
+        },
       });
     }
   }

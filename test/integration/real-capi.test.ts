@@ -188,10 +188,12 @@ describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
     const node = sick!.status.nodeRef.name as string;
 
     await workloadNodes().setReady(node, 'False');
+    // The MachineHealthCheck marks the Machine; the MachineSet's and MachineDeployment's conditions carry it up.
     let seen: { health_status: string; health_status_reason: Record<string, string> } | undefined;
-    await expect.poll(async () => (seen = await health()).health_status, SLOW).toBe('UNHEALTHY');
+    await expect.poll(async () => (seen = await health()).health_status_reason.nodegroup, SLOW)
+      .toMatch(new RegExp(`^default-worker waiting on MachineSetReady \\(UnhealthyNode @ Machine/${sick!.metadata.name}`));
+    expect(seen?.health_status).toBe('UNHEALTHY');
     console.info(`health while ${node} is NotReady: ${JSON.stringify(seen?.health_status_reason)}`);
-    expect(seen?.health_status_reason.nodegroup).toMatch(/^default-worker waiting on /);
 
     // Remediation: the unhealthy Machine is deleted and the MachineSet makes a healthy one.
     await expect.poll(async () => (await workers()).filter((m) => m.status?.phase === 'Running' && !m.metadata.deletionTimestamp).map((m) => m.metadata.name), SLOW)
