@@ -25,7 +25,7 @@ export interface CapiBinaries {
 
 /** Which Cluster API controllers run for real; the rest are played (see player.ts). */
 export const REAL_CONTROLLERS = ['core (Cluster, MachineDeployment, MachineSet, Machine, MachineHealthCheck)', 'kubeadm bootstrap', 'kubeadm control-plane webhooks only'] as const;
-export const PLAYED_PROVIDERS = ['OpenStackCluster', 'OpenStackMachine', 'KubeadmControlPlane status', 'workload Nodes'] as const;
+export const PLAYED_PROVIDERS = ['OpenStackCluster', 'OpenStackMachine', 'KubeadmControlPlane status', 'addons (HelmRelease, Manifests)', 'workload Nodes'] as const;
 
 export interface CapiManagers {
   version: string;
