@@ -98,8 +98,8 @@ with_label() {
 }
 
 gather_crds() {
-  # "-labelled": the layout with contract labels and webhook configurations.
-  local out=$cache/crds/capi-$capi_version-capo-$capo_version-labelled
+  # "-2": the layout with contract labels, ClusterResourceSet CRDs and webhook configurations.
+  local out=$cache/crds/capi-$capi_version-capo-$capo_version-2
   if [ -f "$out/.complete" ]; then
     log "reusing CRDs in $out"
   else
@@ -108,7 +108,7 @@ gather_crds() {
     capi=$(module_dir "sigs.k8s.io/cluster-api@$capi_version")
     capo=$(module_dir "sigs.k8s.io/cluster-api-provider-openstack@$capo_version")
     rm -rf "$out" && mkdir -p "$out/webhooks"
-    cp "$capi"/config/crd/bases/cluster.x-k8s.io_*.yaml "$out/"
+    cp "$capi"/config/crd/bases/cluster.x-k8s.io_*.yaml "$capi"/config/crd/bases/addons.cluster.x-k8s.io_*.yaml "$out/"
     # The contract labels kustomize adds when the providers are released: the
     # core controllers find a provider's API version for their contract by them.
     local contract

@@ -34,8 +34,8 @@ export interface CapiManagers {
 
 interface Manager {
   name: 'core' | 'bootstrap' | 'control-plane';
-  /** The API group whose CRDs the manager converts between versions. */
-  group: string;
+  /** The API groups whose CRDs the manager converts between versions. */
+  groups: string[];
   binary: string;
   /** The prefix kustomize gives the manager's webhook configurations when it is released. */
   prefix: string;
@@ -63,10 +63,10 @@ export async function startCapiManagers(opts: {
   const { bins, certs } = opts;
   const scope = opts.namespace ? ['--namespace', opts.namespace] : [];
   const managers: Manager[] = [
-    // ClusterResourceSet's CRDs are not installed: the chart does not use them.
-    { name: 'core', group: 'cluster.x-k8s.io', binary: bins.core, prefix: 'capi-', extraArgs: [...scope, '--feature-gates', 'ClusterResourceSet=false'] },
-    { name: 'bootstrap', group: 'bootstrap.cluster.x-k8s.io', binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: scope },
-    { name: 'control-plane', group: 'controlplane.cluster.x-k8s.io', binary: bins.controlPlane, prefix: 'capi-kubeadm-control-plane-', extraArgs: ['--namespace', NOTHING_TO_RECONCILE] },
+    // ClusterResourceSet's CRDs are installed although the chart uses none: from v1.11 its controller cannot be turned off.
+    { name: 'core', groups: ['cluster.x-k8s.io', 'addons.cluster.x-k8s.io'], binary: bins.core, prefix: 'capi-', extraArgs: scope },
+    { name: 'bootstrap', groups: ['bootstrap.cluster.x-k8s.io'], binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: scope },
+    { name: 'control-plane', groups: ['controlplane.cluster.x-k8s.io'], binary: bins.controlPlane, prefix: 'capi-kubeadm-control-plane-', extraArgs: ['--namespace', NOTHING_TO_RECONCILE] },
   ];
   const caPem = await readFile(certs.caCert, 'utf8');
   const running: ResultPromise[] = [];
@@ -96,7 +96,7 @@ export async function startCapiManagers(opts: {
       await waitFor(`cluster-api ${m.name} manager (log ${logFile})`, () => httpOk(`http://127.0.0.1:${healthPort}/readyz`), 120_000, child);
       webhookConfigs.push(...(await loopbackWebhooks(join(bins.webhooks, `${m.name}.yaml`), m.prefix, webhookPort, caPem)));
       // From v1.11 the CRDs store v1beta2 while the chart writes v1beta1: the manager converts.
-      const ours = crds.filter((c) => c.group === m.group);
+      const ours = crds.filter((c) => m.groups.includes(c.group));
       webhookConfigs.push(...ours.map((c) => conversionWebhook(c.name, webhookPort, caPem)));
     }
     await applyJson(opts.kubeconfigPath, webhookConfigs);

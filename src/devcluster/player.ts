@@ -150,7 +150,7 @@ export function startPlayer(opts: PlayerOptions): Player {
           availableReplicas: replicas,
           readyReplicas: replicas,
           upToDateReplicas: replicas,
-          conditions: ['Available', 'Initialized', 'EtcdClusterHealthy', 'ControlPlaneComponentsHealthy', 'MachinesReady', 'MachinesUpToDate'].map((t) => ({ ...condition(t, now), reason: t, observedGeneration: o.metadata.generation })),
+          conditions: ['Available', 'Initialized', 'EtcdClusterHealthy', 'ControlPlaneComponentsHealthy', 'MachinesReady', 'MachinesUpToDate'].map((t) => ({ ...condition(t, now), reason: t, message: '', observedGeneration: o.metadata.generation })),
         },
       });
     }
@@ -267,6 +267,6 @@ function ignoreNotFound(err: unknown): void {
 
 function describe(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
-  if (e.code) return `HTTP ${e.code}: ${typeof e.body === 'string' ? e.body.slice(0, 200) : JSON.stringify(e.body).slice(0, 200)}`;
+  if (e.code) return `HTTP ${e.code}: ${typeof e.body === 'string' ? e.body.slice(0, 600) : JSON.stringify(e.body).slice(0, 600)}`;
   return e.message ?? String(err);
 }
