@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --clusters 1000,5000,10000] [-- --api-max 1000]`
+ * `npm run bench [-- --json] [-- --clusters 1000,5000,10000] [-- --api-max 1000] [-- --cpu-prof DIR]`
  *
  * Real objects (bench/fixtures.ts: the real chart 0.27.0 with monitoring on,
  * three control-plane nodes and two worker groups of three, with what
@@ -29,7 +29,8 @@ import { realChartsDir } from '../test/support/chart-repo.js';
 import { perCallReader } from './baseline.js';
 import { BENCH_NAMESPACE, renderTemplate, specFor, templateText } from './fixtures.js';
 import { measureSidecar, percentile } from './sidecar.js';
-import { record, replay, writeClusters, type Recording } from './sources.js';
+import { writeClusters } from './api-writer.js';
+import { record, replay, type Recording } from './sources.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     'api-max': { type: 'string', default: '1000' },
     calls: { type: 'string', default: '3000' },
     'baseline-calls': { type: 'string', default: '300' },
+    /** A folder for the production build's CPU profiles (one per size), to see where a missed target's time went; slows what it measures. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const sizes = args.clusters.split(',').map(Number).sort((a, b) => a - b);
@@ -88,8 +91,9 @@ try {
     if (onApi) {
       const t = performance.now();
       log(`writing ${n - written} clusters (${(n - written) * template.objects.length} objects) into the API server…`);
-      await writeClusters(cluster.kubeconfigPath, text, written, n);
-      log(`  written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      const w = await writeClusters(cluster.kubeconfigPath, text, written, n);
+      const seconds = (performance.now() - t) / 1000;
+      log(`  written in ${seconds.toFixed(0)} s: ${w.requests} requests (${(w.requests / seconds).toFixed(0)}/s), ${w.retries} retried`);
       written = n;
     } else {
       recording ??= await record(cluster.kubeconfigPath, 0);
@@ -102,7 +106,7 @@ try {
       const perCluster = await heapPerCluster(kubeconfig, n);
       log(`  heap per cluster: ${(perCluster / 1024).toFixed(1)} KB`);
       const specs = Array.from({ length: n }, (_, i) => specFor(i));
-      const sidecar = await measureSidecar(kubeconfig, dir, specs, Number(args.calls), log);
+      const sidecar = await measureSidecar(kubeconfig, dir, specs, Number(args.calls), log, args['cpu-prof'] && join(args['cpu-prof'], String(n)));
       let baseline: { requests: number; p99: number } | null = null;
       if (onApi) {
         const reader = perCallReader(cluster.kubeconfigPath);
