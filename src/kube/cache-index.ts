@@ -136,17 +136,22 @@ export class ClusterObjectIndex {
     for (const releases of this.namespaces.values()) yield* releases.values();
   }
 
-  /** Objects held, per slot, for metrics and the benchmark. */
-  counts(): Record<Single | Many, number> {
-    const out = { cluster: 0, openstackCluster: 0, controlPlane: 0, machineDeployments: 0, machines: 0, openstackMachines: 0, addons: 0 };
+  /**
+   * Objects held per kind, for metrics. Walks the clusters, not every object:
+   * a scrape at ten thousand clusters must not hold up status calls.
+   */
+  countsByKind(): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (kind: string | undefined, n: number) => {
+      if (kind !== undefined && n > 0) out.set(kind, (out.get(kind) ?? 0) + n);
+    };
     for (const e of this.entries()) {
-      if (e.cluster) out.cluster++;
-      if (e.openstackCluster) out.openstackCluster++;
-      if (e.controlPlane) out.controlPlane++;
-      out.machineDeployments += e.machineDeployments.length;
-      out.machines += e.machines.length;
-      out.openstackMachines += e.openstackMachines.length;
-      out.addons += e.addons.length;
+      add(e.cluster?.kind, 1);
+      add(e.openstackCluster?.kind, 1);
+      add(e.controlPlane?.kind, 1);
+      // One kind per list, but HelmRelease and Manifests share the addons list.
+      for (const list of [e.machineDeployments, e.machines, e.openstackMachines]) add(list[0]?.kind, list.length);
+      for (const a of e.addons) add(a.kind, 1);
     }
     return out;
   }

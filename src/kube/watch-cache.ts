@@ -180,13 +180,9 @@ export class WatchCache implements ClusterObjectSource {
     return this.index.size();
   }
 
-  /** Per kind: objects held, restarts, last event, requests. Walks the cache: for a scrape, not a status call. */
+  /** Per kind: objects held, restarts, last event, requests. For a scrape, not a status call. */
   stats(): KindStats[] {
-    const perKind = new Map<KindName, number>();
-    for (const o of this.index.contents()) {
-      const k = o.kind as KindName | undefined;
-      if (k) perKind.set(k, (perKind.get(k) ?? 0) + 1);
-    }
+    const perKind = this.index.countsByKind();
     return this.kinds.map((k) => {
       const w = this.watchers.get(k.kind)!;
       return { kind: k.kind, objects: perKind.get(k.kind) ?? 0, restarts: w.restarts, lastEventAt: w.lastEventAt, requests: { ...w.requests } };
