@@ -14,9 +14,12 @@
  *
  * `test/unit/status/projections.test.ts` runs the status code over whole
  * objects while recording every field it reads, and fails if a record lost
- * one. To keep a new field: a spec or status field goes into that kind's
- * `pick` list (it is shared with the rest of the spec or status), a metadata
- * field into its `identity` literal, and its type into the kind's record.
+ * one. To keep a new field: a spec or status field goes into the field list
+ * that kind's `specOf`/`status` call names (it is then shared with the rest
+ * of the spec or status); a label into its `keyed` list; another metadata
+ * field into the kind's `metadata` literal, with its type in the kind's
+ * record interface (every record of a kind keeps every field, undefined when
+ * unset, so the kind keeps one shape).
  */
 import type { CapiObject, Condition, ObjectMeta } from './objects.js';
 import { EMPTY, intern, shared } from './shared-values.js';
