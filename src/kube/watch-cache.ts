@@ -37,7 +37,7 @@ export interface WatchCacheOptions {
   onEvent?: (kind: KindName) => void;
   /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
   watchTimeoutSeconds?: number;
-  /** Objects per list page (default 500). */
+  /** Objects per list page (default 100: a page of the chart's Manifests is then under 3 MB of JSON). */
   pageSize?: number;
 }
 
