@@ -11,22 +11,15 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/magnum-capi-sidecar
+# shellcheck source=scripts/lib/build-cache.sh
+. "$here/../lib/build-cache.sh"
 pinned_capi_version=$(sed -n 's/^require sigs.k8s.io\/cluster-api \(v[^ ]*\)$/\1/p' "$here/capi/go.mod")
 capi_version=${MCS_CAPI_VERSION:-$pinned_capi_version}
 capo_version=v0.11.3
 
 log() { echo "mgmt-cluster: $*" >&2; }
 
-# Test runs that start at once (two suites, two checkouts on one machine) share
-# this cache: one builds while the others wait, rather than all writing the
-# same .partial file.
-mkdir -p "$cache"
-exec 9> "$cache/.build.lock"
-if ! flock -n 9; then
-  log "waiting for another build in $cache"
-  flock 9
-fi
+hold_build_lock build
 
 # The key covers everything the binary depends on: Go, the module files, the
 # package built and the link flags (a version stamp changes the binary).
