@@ -3,7 +3,7 @@
  * logging, against a management API; timed from spawn until /readyz answers
  * 200 (every watch listed), then status calls over one HTTP keep-alive
  * connection. Requests to the management API are read from its own
- * /metrics (`mcs_kube_requests`), RSS from /proc.
+ * /metrics (`mcs_kube_requests_total`), RSS from /proc.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-const kubeRequests = (metrics: string) => [...metrics.matchAll(/^mcs_kube_requests\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+const kubeRequests = (metrics: string) => [...metrics.matchAll(/^mcs_kube_requests_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
 
 export interface SidecarFigures {
   start_to_synced_s: number;
@@ -52,12 +52,14 @@ export interface SidecarFigures {
 }
 
 /** Runs the built sidecar against `kubeconfig`, times its start and `calls` status calls cycling over `specs`. */
-export async function measureSidecar(kubeconfig: string, dir: string, specs: Spec[], calls: number, log: (m: string) => void): Promise<SidecarFigures> {
+/** `profileDir`: the sidecar writes a V8 CPU profile there when it stops (`--cpu-prof`), to see where its time went. */
+export async function measureSidecar(kubeconfig: string, dir: string, specs: Spec[], calls: number, log: (m: string) => void, profileDir?: string): Promise<SidecarFigures> {
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `${TOKEN}\n`);
   const logFile = createWriteStream(join(dir, 'sidecar.log'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/cli.js'), 'serve'], {
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...profile, join(PROJECT_ROOT, 'dist/cli.js'), 'serve'], {
     env: { ...process.env, MCS_KUBECONFIG: kubeconfig, MCS_TOKENS_FILE: tokens, MCS_LISTEN: '127.0.0.1:0', MCS_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,45 +1,16 @@
 /**
- * Where the bench's clusters come from: written into the real local API
- * server (create, then status as the controllers write it), or served from a
- * recording of that server's own answers for one cluster, replayed for N
- * clusters through a loopback HTTP API that speaks list (limit/continue) and
- * watch (bookmarks), so 5,000 and 10,000 clusters reach the cache through its
- * own ingest path without a day of writes.
+ * Where the bench's sizes above `--api-max` come from: a recording of the
+ * real API server's own answers for one cluster, replayed for N clusters
+ * through a loopback HTTP API that speaks list (limit/continue) and watch
+ * (bookmarks), so 5,000 and 10,000 clusters reach the cache through its own
+ * ingest path without holding them all in the local API server.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { watchedKinds } from '../src/kube/watch-kinds.js';
-import { BENCH_NAMESPACE, clusterObjects, releaseOf, uuidOf, type BenchObject } from './fixtures.js';
-
-const CRD_GROUPS = new Set(['cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io', 'bootstrap.cluster.x-k8s.io', 'infrastructure.cluster.x-k8s.io', 'addons.stackhpc.com']);
-const plural = (kind: string) => (kind.endsWith('s') ? kind.toLowerCase() : `${kind.toLowerCase()}s`);
-
-/** Writes clusters [from, to) into the API server with `parallel` clusters in flight. */
-export async function writeClusters(kubeconfig: string, template: string, from: number, to: number, parallel = 12): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  await objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: BENCH_NAMESPACE } }).catch(() => undefined);
-  let next = from;
-  const worker = async () => {
-    while (next < to) {
-      const i = next++;
-      for (const o of clusterObjects(template, i)) {
-        const { status, ...body } = o;
-        body.metadata = { ...body.metadata, namespace: BENCH_NAMESPACE };
-        const created = (await objects.create(body as KubernetesObject)) as BenchObject;
-        const [group, version] = o.apiVersion.split('/') as [string, string];
-        if (status && CRD_GROUPS.has(group)) {
-          await custom.replaceNamespacedCustomObjectStatus({ group, version, namespace: BENCH_NAMESPACE, plural: plural(o.kind), name: o.metadata.name, body: { ...created, status } });
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-}
+import { BENCH_NAMESPACE, releaseOf, uuidOf } from './fixtures.js';
 
 /** What the API server answers for one cluster, per collection path the sidecar watches: whole objects, managedFields and all. */
 export interface Recording {

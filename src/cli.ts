@@ -43,7 +43,7 @@ async function developmentDefaults(config: Config, logger: Logger): Promise<{ ku
   }
   const dev = config.devDataDir ?? join(PROJECT_ROOT, '.dev');
   logger.warn({ dataDir: dev }, 'no kubeconfig configured: starting a local management cluster (development only)');
-  const local = await startLocalCluster({ dataDir: join(dev, 'cluster'), log: (msg) => logger.info(msg) });
+  const local = await startLocalCluster({ dataDir: join(dev, 'cluster'), log: (msg) => logger.info(msg), capi: config.devCapi });
   let tokensFile = config.tokensFile;
   if (!tokensFile) {
     tokensFile = join(dev, 'token');

@@ -193,6 +193,12 @@ export const ConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where development mode (no kubeconfig) keeps its local cluster and token; default `.dev` in the project. */
   devDataDir: z.string().min(1).optional(),
+  /**
+   * How the development cluster runs Cluster API (`MCS_DEV_CAPI`): `played` runs no controllers;
+   * `real` runs the real core and kubeadm managers, with CAPO, the control plane and the workload
+   * Nodes played, so a cluster goes through the real controllers.
+   */
+  devCapi: z.enum(['played', 'real']).default('played'),
 }).superRefine((config, ctx) => {
   // An insecure mirror is a setting of its own: a stray http:// is refused, never taken as one.
   const insecure = new Set(config.insecureRegistries);

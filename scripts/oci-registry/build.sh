@@ -8,18 +8,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/magnum-capi-sidecar
+# shellcheck source=scripts/lib/build-cache.sh
+. "$here/../lib/build-cache.sh"
 
 log() { echo "oci-registry: $*" >&2; }
 
-# Suites and checkouts that start at once share this cache: one builds while
-# the others wait. A lock of its own, so it never waits on the API server's build.
-mkdir -p "$cache"
-exec 9> "$cache/.build-oci-registry.lock"
-if ! flock -n 9; then
-  log "waiting for another build in $cache"
-  flock 9
-fi
+# A lock of its own, so it never waits on the API server's build.
+hold_build_lock build-oci-registry
 
 key=$({ go env GOVERSION; cat "$here/go.mod" "$here/go.sum" "$here/main.go"; } | sha256sum | cut -c1-16)
 out=$cache/bin/oci-registry-$key

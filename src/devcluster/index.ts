@@ -2,17 +2,20 @@
  * The local management cluster: a real etcd and kube-apiserver on loopback
  * ports, built by scripts/mgmt-cluster/build.sh, with the Cluster API, CAPO
  * and addon CRDs installed. Used by the integration tests and by `npm start`
- * when no kubeconfig is configured. No Cluster API controllers run: tests
- * play them by writing `.status`.
+ * when no kubeconfig is configured. Either no Cluster API controllers run
+ * (tests play them by writing `.status`), or (`capi: 'real'`) the real Cluster
+ * API managers run (capi.ts) with the providers that cannot run here played
+ * (player.ts) against a second, "workload" API server.
  */
 import { execa, type ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCerts } from './certs.js';
+import { startCapiManagers, type CapiBinaries } from './capi.js';
+import { ensureCerts, type ClusterCerts } from './certs.js';
+import { startPlayer } from './player.js';
+import { httpsGet, httpsOk, freePort, kubeconfigYaml, stopProcess, track, waitFor, type Log } from './process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,19 +29,38 @@ export interface LocalCluster {
   stopApiServer(): Promise<void>;
   /** Starts the API server again on the same port after `stopApiServer`. */
   startApiServer(): Promise<void>;
+  /** Present when the real Cluster API managers run. */
+  capi?: { version: string; workload: WorkloadServer };
 }
 
 export interface Binaries {
   kubeApiserver: string;
   etcd: string;
   crds: string;
+  capi: CapiBinaries;
 }
 
-type Log = (msg: string) => void;
+/** The API server the played workload clusters share: their Nodes live here. */
+export interface WorkloadServer {
+  server: string;
+  kubeconfigPath: string;
+  /** The cluster CA every played cluster uses (it signs this server's certificate): PEM paths. */
+  caCert: string;
+  caKey: string;
+}
+
+/** How Cluster API runs: `played` (tests write statuses) or `real` (the real managers and the player). */
+export type CapiMode = 'played' | 'real';
+
+export interface RealCapiOptions {
+  /** Reconcile only this namespace, so suites that play Cluster API can share the cluster; all when unset. */
+  namespace?: string | undefined;
+}
 
 /** The script that builds the local cluster's binaries, relative to the project root. */
 export const LOCAL_CLUSTER_BUILD = 'scripts/mgmt-cluster/build.sh';
 
+/** Builds (or finds cached) every binary; logs the build script's progress and build times. */
 export async function buildBinaries(log: Log = () => {}): Promise<Binaries> {
   const child = execa('bash', [join(ROOT, LOCAL_CLUSTER_BUILD)], { stderr: 'pipe', stdout: 'pipe' });
   child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
@@ -46,69 +68,6 @@ export async function buildBinaries(log: Log = () => {}): Promise<Binaries> {
   const last = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as Binaries;
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, proc?: ResultPromise): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void proc?.then(() => (exited = true), () => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${what}: process exited before it was ready`);
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-}
-
-const children = new Set<ResultPromise>();
-let exitHookInstalled = false;
-function track(child: ResultPromise): ResultPromise {
-  children.add(child);
-  void child.then(() => children.delete(child), () => children.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // Never leave an etcd or API server behind when the parent goes.
-    process.on('exit', () => {
-      for (const c of children) c.kill('SIGKILL');
-    });
-  }
-  return child;
-}
-
-async function stopProcess(child: ResultPromise | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await child.catch(() => undefined);
-  clearTimeout(timer);
-}
-
-/** The body of a 200 answer, else null (any other status, an error or a timeout). */
-function httpsGet(url: string, ca: string, token: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = request(url, { ca, headers: { authorization: `Bearer ${token}` }, timeout: 2000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(res.statusCode === 200 ? Buffer.concat(chunks).toString('utf8') : null));
-      res.on('error', () => resolve(null));
-    });
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-const httpsOk = async (url: string, ca: string, token: string) => (await httpsGet(url, ca, token)) !== null;
 
 interface CrdList {
   items: { spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] } }[];
@@ -129,28 +88,6 @@ async function customResourcesServed(server: string, ca: string, token: string):
   return answers.every(Boolean);
 }
 
-function kubeconfigYaml(server: string, caPem: string, token: string): string {
-  const ca = Buffer.from(caPem).toString('base64');
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: local',
-    '  cluster:',
-    `    server: ${server}`,
-    `    certificate-authority-data: ${ca}`,
-    'users:',
-    '- name: admin',
-    '  user:',
-    `    token: ${token}`,
-    'contexts:',
-    '- name: local',
-    '  context: {cluster: local, user: admin}',
-    'current-context: local',
-    '',
-  ].join('\n');
-}
-
 /**
  * kubectl, not client-node, applies the CRDs: client-node's typed serializer
  * drops the `x-kubernetes-*` schema extensions of raw YAML, which the API
@@ -167,7 +104,56 @@ async function installCrds(kubeconfigPath: string, crdDir: string): Promise<void
   await execa(kubectl, ['--kubeconfig', kubeconfigPath, 'wait', '--for', 'condition=Established', '--timeout', '60s', ...fileArgs]);
 }
 
-export async function startLocalCluster(opts: { dataDir: string; log?: Log }): Promise<LocalCluster> {
+function apiServerArgs(o: { etcdUrl: string; port: number; certs: ClusterCerts; tokenFile: string; certDir: string; etcdPrefix?: string }): string[] {
+  return [
+    '--etcd-servers', o.etcdUrl,
+    ...(o.etcdPrefix ? ['--etcd-prefix', o.etcdPrefix] : []),
+    '--bind-address', '127.0.0.1',
+    '--advertise-address', '127.0.0.1',
+    '--secure-port', String(o.port),
+    '--tls-cert-file', o.certs.servingCert,
+    '--tls-private-key-file', o.certs.servingKey,
+    '--client-ca-file', o.certs.caCert,
+    '--token-auth-file', o.tokenFile,
+    '--authorization-mode', 'RBAC',
+    '--service-account-issuer', 'https://kubernetes.default.svc',
+    '--service-account-key-file', o.certs.saPub,
+    '--service-account-signing-key-file', o.certs.saKey,
+    '--service-cluster-ip-range', '10.96.0.0/24',
+    // No controller manager runs, so nothing would create the default service accounts.
+    '--disable-admission-plugins', 'ServiceAccount',
+    '--enable-priority-and-fairness=false',
+    '--profiling=false',
+    '--cert-dir', o.certDir,
+    '--v', '0',
+  ];
+}
+
+/**
+ * The workload clusters' API server: a second kube-apiserver on the same etcd
+ * under its own prefix, its certificate signed by the CA the played clusters
+ * use, so the `<cluster>-kubeconfig` Secrets the player writes are what a
+ * control plane would have produced.
+ */
+async function startWorkloadServer(dataDir: string, etcdUrl: string, kubeApiserver: string): Promise<{ workload: WorkloadServer; process: ResultPromise }> {
+  const dir = join(dataDir, 'workload');
+  await mkdir(join(dir, 'pki'), { recursive: true });
+  const certs = await ensureCerts(join(dir, 'pki'));
+  const token = randomBytes(24).toString('hex');
+  const tokenFile = join(dir, 'tokens.csv');
+  await writeFile(tokenFile, `${token},admin,admin,system:masters\n`, { mode: 0o600 });
+  const port = await freePort();
+  const server = `https://127.0.0.1:${port}`;
+  const args = apiServerArgs({ etcdUrl, port, certs, tokenFile, certDir: join(dir, 'apiserver-certs'), etcdPrefix: '/workload' });
+  const child = track(execa(kubeApiserver, args, { reject: false, stdio: ['ignore', 'ignore', 'pipe'], buffer: false }));
+  const caPem = await readFile(certs.caCert, 'utf8');
+  await waitFor('workload kube-apiserver', () => httpsOk(`${server}/readyz`, caPem, token), 90_000, child);
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await writeFile(kubeconfigPath, kubeconfigYaml(server, caPem, token), { mode: 0o600 });
+  return { workload: { server, kubeconfigPath, caCert: certs.caCert, caKey: join(certs.caCert, '../ca.key') }, process: child };
+}
+
+export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi?: CapiMode; realCapi?: RealCapiOptions }): Promise<LocalCluster> {
   const log = opts.log ?? (() => {});
   const bins = await buildBinaries(log);
   await mkdir(opts.dataDir, { recursive: true });
@@ -193,27 +179,8 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log }): P
   await waitFor('etcd', async () => (await fetch(`http://127.0.0.1:${clientPort}/health`)).ok, 30_000, etcd);
 
   const server = `https://127.0.0.1:${apiPort}`;
-  const apiArgs = [
-    '--etcd-servers', `http://127.0.0.1:${clientPort}`,
-    '--bind-address', '127.0.0.1',
-    '--advertise-address', '127.0.0.1',
-    '--secure-port', String(apiPort),
-    '--tls-cert-file', certs.servingCert,
-    '--tls-private-key-file', certs.servingKey,
-    '--client-ca-file', certs.caCert,
-    '--token-auth-file', tokenFile,
-    '--authorization-mode', 'RBAC',
-    '--service-account-issuer', 'https://kubernetes.default.svc',
-    '--service-account-key-file', certs.saPub,
-    '--service-account-signing-key-file', certs.saKey,
-    '--service-cluster-ip-range', '10.96.0.0/24',
-    // No controller manager runs, so nothing would create the default service accounts.
-    '--disable-admission-plugins', 'ServiceAccount',
-    '--enable-priority-and-fairness=false',
-    '--profiling=false',
-    '--cert-dir', join(opts.dataDir, 'apiserver-certs'),
-    '--v', '0',
-  ];
+  const etcdUrl = `http://127.0.0.1:${clientPort}`;
+  const apiArgs = apiServerArgs({ etcdUrl, port: apiPort, certs, tokenFile, certDir: join(opts.dataDir, 'apiserver-certs') });
   let apiserver: ResultPromise | undefined;
   const caPem = await readFile(certs.caCert, 'utf8');
   const ready = async () => (await httpsOk(`${server}/readyz`, caPem, token)) && customResourcesServed(server, caPem, token);
@@ -229,16 +196,32 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log }): P
   await waitFor('custom resources', () => customResourcesServed(server, caPem, token), 60_000, apiserver);
   log(`local management cluster ready at ${server} (kubeconfig ${kubeconfigPath})`);
 
+  let real: { managers: { stop(): Promise<void> }; player: { stop(): Promise<void> }; workloadProcess: ResultPromise; capi: NonNullable<LocalCluster['capi']> } | undefined;
+  if (opts.capi === 'real') {
+    const started = Date.now();
+    const { workload, process: workloadProcess } = await startWorkloadServer(opts.dataDir, etcdUrl, bins.kubeApiserver);
+    const managers = await startCapiManagers({ bins: bins.capi, kubeconfigPath, certs, dataDir: opts.dataDir, namespace: opts.realCapi?.namespace, log });
+    const player = startPlayer({ kubeconfigPath, workload, namespace: opts.realCapi?.namespace, log });
+    real = { managers, player, workloadProcess, capi: { version: bins.capi.version, workload } };
+    log(`workload API server, cluster-api managers and player up in ${Date.now() - started} ms`);
+  } else {
+    log('cluster-api: no controllers run (statuses are played)');
+  }
+
   let stopped = false;
   return {
     kubeconfigPath,
     server,
     token,
+    ...(real ? { capi: real.capi } : {}),
     startApiServer,
     stopApiServer: async () => stopProcess(apiserver),
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await real?.player.stop();
+      await real?.managers.stop();
+      await stopProcess(real?.workloadProcess);
       await stopProcess(apiserver);
       await stopProcess(etcd);
     },

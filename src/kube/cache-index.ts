@@ -1,20 +1,27 @@
 /**
  * The in-memory index the watch cache feeds: every Cluster API object of a
- * Magnum cluster under one (namespace, release) key. Pure bookkeeping, no
- * I/O, so it is tested on its own; `WatchCache` only routes watch events here.
+ * Magnum cluster under its (namespace, release). Pure bookkeeping, no I/O, so
+ * it is tested on its own; `WatchCache` only routes watch events here.
+ *
+ * Built for ten thousand clusters: one small record of a fixed shape per
+ * cluster, its lists plain arrays (a cluster has a few dozen objects, so a
+ * scan by name is cheaper than a Map's table), filed by namespace and then by
+ * release (no key string per cluster). The arrays are replaced, never changed
+ * in place, so `objectsFor` hands them out without copying and what a caller
+ * holds does not change under it.
  */
 import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
 import type { WatchedKind } from './watch-kinds.js';
 
 interface Entry {
-  cluster?: CapiObject;
-  openstackCluster?: CapiObject;
-  controlPlane?: CapiObject;
-  machineDeployments: Map<string, CapiObject>;
-  machines: Map<string, CapiObject>;
-  openstackMachines: Map<string, CapiObject>;
-  addons: Map<string, CapiObject>;
+  cluster: CapiObject | undefined;
+  openstackCluster: CapiObject | undefined;
+  controlPlane: CapiObject | undefined;
+  machineDeployments: readonly CapiObject[];
+  machines: readonly CapiObject[];
+  openstackMachines: readonly CapiObject[];
+  addons: readonly CapiObject[];
 }
 
 type Single = 'cluster' | 'openstackCluster' | 'controlPlane';
@@ -33,56 +40,77 @@ const SLOT: Record<WatchedKind['kind'], Single | Many> = {
   Manifests: 'addons',
 };
 
-const isMany = (slot: Single | Many): slot is Many => slot === 'machineDeployments' || slot === 'machines' || slot === 'openstackMachines' || slot === 'addons';
+const MANY: ReadonlySet<Single | Many> = new Set(['machineDeployments', 'machines', 'openstackMachines', 'addons']);
+const isMany = (slot: Single | Many): slot is Many => MANY.has(slot);
 
-const isEmpty = (e: Entry) => !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.size + e.machines.size + e.openstackMachines.size + e.addons.size === 0;
+const NONE: readonly CapiObject[] = Object.freeze([]);
 
-/** Manifests are filed as `Manifests/<name>` so a HelmRelease of the same name stays apart. */
-const addonKind = (name: string) => (name.startsWith('Manifests/') ? 'Manifests' : 'HelmRelease');
+const newEntry = (): Entry => ({ cluster: undefined, openstackCluster: undefined, controlPlane: undefined, machineDeployments: NONE, machines: NONE, openstackMachines: NONE, addons: NONE });
+
+const isEmpty = (e: Entry) => !e.cluster && !e.openstackCluster && !e.controlPlane && e.machineDeployments.length + e.machines.length + e.openstackMachines.length + e.addons.length === 0;
+
+/** The same object as `b`: same name, and (HelmRelease and Manifests sharing a list) same kind. */
+const same = (a: CapiObject, b: CapiObject) => a.metadata?.name === b.metadata?.name && a.kind === b.kind;
 
 export class ClusterObjectIndex {
-  private readonly entries = new Map<string, Entry>();
+  /** namespace → release → entry. */
+  private readonly namespaces = new Map<string, Map<string, Entry>>();
+  private entryCount = 0;
 
   /** `namespacePrefix` is Magnum's namespace prefix: only `<prefix>-…` namespaces are ours. */
   constructor(private readonly namespacePrefix: string) {}
 
-  private static key(namespace: string, release: string): string {
-    return `${namespace}/${release}`;
+  /** The namespace and release an object is filed under, or undefined when it is not one of ours. */
+  private locate(kind: WatchedKind, obj: CapiObject): { namespace: string; release: string } | undefined {
+    const namespace = obj.metadata?.namespace;
+    if (!namespace || !obj.metadata?.name || !isManagedNamespace(namespace, this.namespacePrefix)) return undefined;
+    const release = kind.releaseOf(obj);
+    return release ? { namespace, release } : undefined;
   }
 
-  /** The index key of an object, or undefined when it is not one of ours. */
-  private locate(kind: WatchedKind, obj: CapiObject): { key: string; name: string } | undefined {
-    const ns = obj.metadata?.namespace;
-    const name = obj.metadata?.name;
-    if (!ns || !name || !isManagedNamespace(ns, this.namespacePrefix)) return undefined;
-    const release = kind.releaseOf(obj);
-    if (!release) return undefined;
-    return { key: ClusterObjectIndex.key(ns, release), name: kind.kind === 'Manifests' ? `Manifests/${name}` : name };
+  private entry(namespace: string, release: string): Entry | undefined {
+    return this.namespaces.get(namespace)?.get(release);
+  }
+
+  private drop(namespace: string, release: string): void {
+    const releases = this.namespaces.get(namespace);
+    if (!releases?.delete(release)) return;
+    this.entryCount--;
+    if (releases.size === 0) this.namespaces.delete(namespace);
   }
 
   /** An object was added or changed. */
   put(kind: WatchedKind, obj: CapiObject): void {
     const at = this.locate(kind, obj);
     if (!at) return;
-    let e = this.entries.get(at.key);
+    let releases = this.namespaces.get(at.namespace);
+    if (!releases) this.namespaces.set(at.namespace, (releases = new Map()));
+    let e = releases.get(at.release);
     if (!e) {
-      e = { machineDeployments: new Map(), machines: new Map(), openstackMachines: new Map(), addons: new Map() };
-      this.entries.set(at.key, e);
+      releases.set(at.release, (e = newEntry()));
+      this.entryCount++;
     }
     const slot = SLOT[kind.kind];
-    if (isMany(slot)) e[slot].set(at.name, obj);
-    else e[slot] = obj;
+    if (!isMany(slot)) {
+      e[slot] = obj;
+      return;
+    }
+    const list = e[slot];
+    const i = list.findIndex((o) => same(o, obj));
+    e[slot] = i < 0 ? [...list, obj] : list.map((o, n) => (n === i ? obj : o));
   }
 
   /** An object was deleted. Empty entries go, so the index does not grow with deleted clusters. */
   remove(kind: WatchedKind, obj: CapiObject): void {
     const at = this.locate(kind, obj);
-    const e = at && this.entries.get(at.key);
+    const e = at && this.entry(at.namespace, at.release);
     if (!at || !e) return;
     const slot = SLOT[kind.kind];
-    if (isMany(slot)) e[slot].delete(at.name);
-    else if (e[slot]?.metadata?.name === obj.metadata?.name) delete e[slot];
-    if (isEmpty(e)) this.entries.delete(at.key);
+    if (isMany(slot)) {
+      const kept = e[slot].filter((o) => !same(o, obj));
+      e[slot] = kept.length ? kept : NONE;
+    } else if (e[slot]?.metadata?.name === obj.metadata?.name) e[slot] = undefined;
+    if (isEmpty(e)) this.drop(at.namespace, at.release);
   }
 
   /**
@@ -91,58 +119,68 @@ export class ClusterObjectIndex {
    */
   replace(kind: WatchedKind, objects: CapiObject[]): void {
     const slot = SLOT[kind.kind];
-    for (const [key, e] of this.entries) {
-      if (isMany(slot)) {
-        // HelmRelease and Manifests share the addons slot: drop only this kind's.
-        if (slot === 'addons') {
-          for (const [name, o] of e.addons) if (addonKind(name) === kind.kind) e.addons.delete(name);
-        } else e[slot].clear();
-      } else delete e[slot];
-      if (isEmpty(e)) this.entries.delete(key);
+    for (const [namespace, releases] of [...this.namespaces]) {
+      for (const [release, e] of [...releases]) {
+        if (isMany(slot)) {
+          // HelmRelease and Manifests share the addons list: drop only this kind's.
+          const kept = e[slot].filter((o) => o.kind !== kind.kind);
+          e[slot] = kept.length ? kept : NONE;
+        } else e[slot] = undefined;
+        if (isEmpty(e)) this.drop(namespace, release);
+      }
     }
     for (const o of objects) this.put(kind, o);
   }
 
-  /** Objects held, per slot, for metrics and the benchmark. */
-  counts(): Record<Single | Many, number> {
-    const out = { cluster: 0, openstackCluster: 0, controlPlane: 0, machineDeployments: 0, machines: 0, openstackMachines: 0, addons: 0 };
-    for (const e of this.entries.values()) {
-      if (e.cluster) out.cluster++;
-      if (e.openstackCluster) out.openstackCluster++;
-      if (e.controlPlane) out.controlPlane++;
-      out.machineDeployments += e.machineDeployments.size;
-      out.machines += e.machines.size;
-      out.openstackMachines += e.openstackMachines.size;
-      out.addons += e.addons.size;
+  private *entries(): Iterable<Entry> {
+    for (const releases of this.namespaces.values()) yield* releases.values();
+  }
+
+  /**
+   * Objects held per kind, for metrics. Walks the clusters, not every object:
+   * a scrape at ten thousand clusters must not hold up status calls.
+   */
+  countsByKind(): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (kind: string | undefined, n: number) => {
+      if (kind !== undefined && n > 0) out.set(kind, (out.get(kind) ?? 0) + n);
+    };
+    for (const e of this.entries()) {
+      add(e.cluster?.kind, 1);
+      add(e.openstackCluster?.kind, 1);
+      add(e.controlPlane?.kind, 1);
+      // One kind per list, but HelmRelease and Manifests share the addons list.
+      for (const list of [e.machineDeployments, e.machines, e.openstackMachines]) add(list[0]?.kind, list.length);
+      for (const a of e.addons) add(a.kind, 1);
     }
     return out;
   }
 
   /** Every object held, for tests that prove what never reaches the cache. */
   *contents(): Iterable<CapiObject> {
-    for (const e of this.entries.values()) {
+    for (const e of this.entries()) {
       for (const o of [e.cluster, e.openstackCluster, e.controlPlane]) if (o) yield o;
-      for (const m of [e.machineDeployments, e.machines, e.openstackMachines, e.addons]) yield* m.values();
+      for (const list of [e.machineDeployments, e.machines, e.openstackMachines, e.addons]) yield* list;
     }
   }
 
-  /** A snapshot: later events do not change what a caller already holds. */
+  /** A snapshot: later events replace the index's lists, never the ones a caller already holds. */
   objectsFor(namespace: string, release: string): ClusterObjects {
-    const e = this.entries.get(ClusterObjectIndex.key(namespace, release));
+    const e = this.entry(namespace, release);
     if (!e) return { machineDeployments: [], machines: [], addons: [] };
     return {
       cluster: e.cluster,
       openstackCluster: e.openstackCluster,
       controlPlane: e.controlPlane,
-      machineDeployments: [...e.machineDeployments.values()],
-      machines: [...e.machines.values()],
-      openstackMachines: [...e.openstackMachines.values()],
-      addons: [...e.addons.values()],
+      machineDeployments: e.machineDeployments,
+      machines: e.machines,
+      openstackMachines: e.openstackMachines,
+      addons: e.addons,
     };
   }
 
   /** How many (namespace, release) pairs have objects. */
   size(): number {
-    return this.entries.size;
+    return this.entryCount;
   }
 }

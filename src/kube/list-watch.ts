@@ -45,7 +45,7 @@ export interface ListWatchOptions<T> {
   /** What is kept of an object as it arrives; undefined drops it (not ours). */
   project(raw: KubernetesObject): T | undefined;
   sink: ListWatchSink<T>;
-  /** Objects per list page (default 500). */
+  /** Objects per list page (default 100: a page of the chart's Manifests is then under 3 MB of JSON). */
   pageSize?: number | undefined;
   backoff?: BackoffPolicy | undefined;
   /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
@@ -62,7 +62,7 @@ export interface ListWatchState {
   error?: string | undefined;
 }
 
-const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const JSON_TYPE = 'application/json';
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';

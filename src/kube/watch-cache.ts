@@ -15,12 +15,11 @@
  * `synced()` is true only when every kind has listed and none is broken, so
  * a missing CRD (list answers 404) shows as "not synced" with the reason.
  */
-import { CustomObjectsApi, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { isManagedNamespace } from '../magnum/names.js';
 import type { CapiObject, ClusterObjects } from '../status/objects.js';
 import type { KindState as ObservedKind } from '../status/observed.js';
 import { ClusterObjectIndex } from './cache-index.js';
-import { isNotFound, managementError } from './errors.js';
 import { ListWatcher } from './list-watch.js';
 import { DEFAULT_BACKOFF } from './watch-backoff.js';
 import { watchedKinds, type KindName, type WatchedKind } from './watch-kinds.js';
@@ -38,7 +37,7 @@ export interface WatchCacheOptions {
   onEvent?: (kind: KindName) => void;
   /** How long the server is asked to keep each watch open (default 300 s, randomised up to twice that). */
   watchTimeoutSeconds?: number;
-  /** Objects per list page (default 500). */
+  /** Objects per list page (default 100: a page of the chart's Manifests is then under 3 MB of JSON). */
   pageSize?: number;
 }
 
@@ -67,7 +66,6 @@ export interface KindStats {
 export class WatchCache implements ClusterObjectSource {
   private readonly index: ClusterObjectIndex;
   private readonly watchers = new Map<KindName, ListWatcher<CapiObject>>();
-  private readonly custom: CustomObjectsApi;
   private readonly kinds: WatchedKind[];
   private readonly gets = { count: 0 };
 
@@ -76,7 +74,6 @@ export class WatchCache implements ClusterObjectSource {
     private readonly opts: WatchCacheOptions,
     kinds?: WatchedKind[],
   ) {
-    this.custom = config.makeApiClient(CustomObjectsApi);
     this.kinds = kinds ?? watchedKinds(opts.capiVersion);
     this.index = new ClusterObjectIndex(opts.namespacePrefix);
     const backoff = { baseMs: opts.retryMs ?? DEFAULT_BACKOFF.baseMs, maxMs: opts.maxRetryMs ?? DEFAULT_BACKOFF.maxMs };
@@ -183,13 +180,9 @@ export class WatchCache implements ClusterObjectSource {
     return this.index.size();
   }
 
-  /** Per kind: objects held, restarts, last event, requests. Walks the cache: for a scrape, not a status call. */
+  /** Per kind: objects held, restarts, last event, requests. For a scrape, not a status call. */
   stats(): KindStats[] {
-    const perKind = new Map<KindName, number>();
-    for (const o of this.index.contents()) {
-      const k = o.kind as KindName | undefined;
-      if (k) perKind.set(k, (perKind.get(k) ?? 0) + 1);
-    }
+    const perKind = this.index.countsByKind();
     return this.kinds.map((k) => {
       const w = this.watchers.get(k.kind)!;
       return { kind: k.kind, objects: perKind.get(k.kind) ?? 0, restarts: w.restarts, lastEventAt: w.lastEventAt, requests: { ...w.requests } };
@@ -199,23 +192,5 @@ export class WatchCache implements ClusterObjectSource {
   /** Every object the cache holds, as held: for tests that prove what never reaches it. */
   contents(): CapiObject[] {
     return [...this.index.contents()];
-  }
-
-  /**
-   * A fresh GET of the Cluster, bypassing the cache, to back DELETE_COMPLETE:
-   * true only when the API answers 404; false when it exists; any other
-   * failure throws (a delete must never complete on an error).
-   */
-  async confirmClusterAbsent(namespace: string, release: string): Promise<boolean> {
-    const kind = this.kinds.find((k) => k.kind === 'Cluster');
-    if (!kind) throw new Error('watch cache has no Cluster kind');
-    this.countFreshRead();
-    try {
-      await this.custom.getNamespacedCustomObject({ group: kind.group, version: kind.version, namespace, plural: kind.plural, name: release });
-      return false;
-    } catch (err) {
-      if (isNotFound(err)) return true;
-      throw managementError(err, `read Cluster ${namespace}/${release}`);
-    }
   }
 }

@@ -94,13 +94,18 @@ export function registerEngineMetrics(registry: Registry, sources: EngineMetricS
       this.set(sources.cacheSynced() ? 1 : 0);
     },
   });
-  new Gauge({
-    name: 'mcs_kube_requests',
-    help: 'requests made to the management API by the watch cache, by kind of request',
+  // The cache counts its own requests; the counter takes what was added since the last scrape.
+  const kubeRequestsSeen = new Map<string, number>();
+  new Counter({
+    name: 'mcs_kube_requests_total',
+    help: 'Requests made to the management API by the watch cache (list pages, watch connections, fresh GETs), by kind of request',
     labelNames: ['request'] as const,
     registers,
     collect() {
-      for (const [request, n] of Object.entries(sources.kubeRequests())) this.set({ request }, n);
+      for (const [request, n] of Object.entries(sources.kubeRequests())) {
+        this.inc({ request }, Math.max(0, n - (kubeRequestsSeen.get(request) ?? 0)));
+        kubeRequestsSeen.set(request, n);
+      }
     },
   });
   new Gauge({

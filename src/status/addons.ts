@@ -28,7 +28,7 @@ function addonName(a: CapiObject): string {
  * either case no earlier than the operation's last progress (an update
  * starts on an addon as old as the cluster).
  */
-export function addonProblem(addons: CapiObject[], now: Date, graceSeconds: number, operationSince: Date | null): AddonVerdict {
+export function addonProblem(addons: readonly CapiObject[], now: Date, graceSeconds: number, operationSince: Date | null): AddonVerdict {
   let waiting: string | null = null;
   for (const a of addons) {
     const phase = str(a.status?.phase);

@@ -51,14 +51,17 @@ export function controlPlaneView(objects: ClusterObjects): GroupView {
  * What a worker group's MachineDeployment aims for: a fixed count from
  * spec.replicas, or, for an autoscaled group (the chart leaves spec.replicas
  * out and writes the autoscaler's bounds as annotations), whatever count the
- * autoscaler has set, as status.replicas reports it, within min..max.
+ * autoscaler has set, within min..max. Cluster API's defaulting webhook fills
+ * spec.replicas from the min-size annotation on create and the autoscaler
+ * moves it through the scale subresource, so spec.replicas is that count;
+ * status.replicas stands in only where no webhook ran.
  */
 type Target = { kind: 'fixed'; desired: number | undefined } | { kind: 'autoscaled'; current: number | undefined; min: number; max: number };
 
 function targetOf(md: CapiObject): Target {
   const desired = num(md.spec?.replicas);
   const bounds = autoscaleBounds(md);
-  if (desired === undefined && bounds) return { kind: 'autoscaled', current: replicas(md).current, ...bounds };
+  if (bounds) return { kind: 'autoscaled', current: desired ?? replicas(md).current, ...bounds };
   return { kind: 'fixed', desired };
 }
 

@@ -47,11 +47,12 @@ export interface ClusterObjects {
   cluster?: CapiObject | undefined;
   openstackCluster?: CapiObject | undefined;
   controlPlane?: CapiObject | undefined;
-  machineDeployments: CapiObject[];
-  machines: CapiObject[];
+  /** Lists as the cache shares them: read, never changed. */
+  machineDeployments: readonly CapiObject[];
+  machines: readonly CapiObject[];
   /** CAPO's servers behind the Machines; optional so a source without them still type-checks. */
-  openstackMachines?: CapiObject[];
-  addons: CapiObject[];
+  openstackMachines?: readonly CapiObject[];
+  addons: readonly CapiObject[];
 }
 
 export const NO_OBJECTS: ClusterObjects = { machineDeployments: [], machines: [], addons: [] };
@@ -150,7 +151,7 @@ export function unobservedGeneration(obj: CapiObject | undefined): number | unde
   return generation !== undefined && observed !== undefined && observed < generation ? generation : undefined;
 }
 
-export function machineAddresses(machines: CapiObject[]): string[] {
+export function machineAddresses(machines: readonly CapiObject[]): string[] {
   const out: string[] = [];
   for (const m of machines) {
     const addresses = (m.status?.addresses ?? []) as { type?: string; address?: string }[];
@@ -174,7 +175,7 @@ export function machineFailure(m: CapiObject): string | undefined {
  * behind it (spec.infrastructureRef) with its failure or a not-True
  * InstanceReady condition, which carries Nova's error ("No valid host ...").
  */
-export function instanceProblem(objects: ClusterObjects, machines: CapiObject[]): string | undefined {
+export function instanceProblem(objects: ClusterObjects, machines: readonly CapiObject[]): string | undefined {
   const servers = objects.openstackMachines ?? [];
   if (servers.length === 0) return undefined;
   for (const m of machines) {

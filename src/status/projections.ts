@@ -2,19 +2,27 @@
  * What the watch cache keeps of each kind: the fields the status, health and
  * state code (and the cache index) read, nothing else. Each object is reduced
  * as it arrives, so managedFields, Manifests' templates, HelmRelease values,
- * kubeadm configs and every other spec field never stay in memory: the real
- * chart's ~250 KB of JSON per cluster become a few KB.
+ * kubeadm configs and every other spec field never stay in memory.
  *
- * One typed projection per kind. `test/unit/status/projections.test.ts`
- * runs the status code over whole objects while recording every field it
- * reads, and fails if a projection lost one: a field the status code starts
- * to read cannot be forgotten here.
+ * One record shape per kind, built by one object literal (so every record of
+ * a kind shares one hidden class: no per-object property tables), read by the
+ * status code through the paths it reads on whole objects (`metadata.name`,
+ * `status.conditions`, ...). What repeats across objects and clusters is
+ * shared (`shared-values.ts`): strings, condition lists, label sets, specs and
+ * statuses, frozen, so a ready cluster's record is little more than its
+ * objects' names.
  *
- * Strings that repeat across objects (condition types, reasons, phases,
- * namespaces, release names) are shared through one intern table, so 10,000
- * clusters do not hold 10,000 copies of "ControlPlaneComponentsHealthy".
+ * `test/unit/status/projections.test.ts` runs the status code over whole
+ * objects while recording every field it reads, and fails if a record lost
+ * one. To keep a new field: a spec or status field goes into the field list
+ * that kind's `specOf`/`status` call names (it is then shared with the rest
+ * of the spec or status); a label into its `keyed` list; another metadata
+ * field into the kind's `metadata` literal, with its type in the kind's
+ * record interface (every record of a kind keeps every field, undefined when
+ * unset, so the kind keeps one shape).
  */
 import type { CapiObject, Condition, ObjectMeta } from './objects.js';
+import { EMPTY, intern, shared } from './shared-values.js';
 import { ANNOTATION, LABEL } from './vocabulary.js';
 
 export type ProjectedKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachine' | 'HelmRelease' | 'Manifests';
@@ -22,230 +30,218 @@ export type ProjectedKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployme
 /** CAPI's own cluster label, on Machines and infrastructure machines. */
 export const LABEL_CAPI_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
 
-/** The metadata kept: identity, the labels read, generation and the timestamps read. */
-export interface ProjectedMeta extends ObjectMeta {
+type Labels = Readonly<Record<string, string>>;
+
+/** Identity every record keeps; a kind adds the few metadata fields it reads. */
+interface Identity extends ObjectMeta {
   name: string;
   namespace: string;
+  labels: Labels | undefined;
 }
 
 type Deprecated = { conditions?: Condition[]; updatedReplicas?: number; readyReplicas?: number; failureReason?: string; failureMessage?: string };
 
-interface ProjectedStatus {
-  conditions?: Condition[];
-  deprecated?: { v1beta1?: Deprecated };
-  [field: string]: unknown;
-}
+/** A status as kept: the fields read, shared (and frozen) with every object whose status is the same. */
+export type ProjectedStatus = { conditions?: Condition[]; deprecated?: { v1beta1?: Deprecated }; [field: string]: unknown };
 
 export interface Projected extends CapiObject {
-  apiVersion?: string;
-  metadata: ProjectedMeta;
-  spec: Record<string, unknown>;
+  apiVersion: string | undefined;
+  kind: string | undefined;
+  metadata: Identity;
+  spec: Readonly<Record<string, unknown>>;
   status: ProjectedStatus;
 }
 
 export interface ProjectedCluster extends Projected {
-  spec: { controlPlaneEndpoint?: { host?: string; port?: number } };
-  status: ProjectedStatus & { phase?: string };
+  metadata: Identity & { deletionTimestamp: string | undefined };
 }
 
 export interface ProjectedReplicated extends Projected {
-  spec: { replicas?: number; version?: string; clusterName?: string };
-  status: ProjectedStatus & { phase?: string; replicas?: number; updatedReplicas?: number; upToDateReplicas?: number; readyReplicas?: number; version?: string; observedGeneration?: number };
+  metadata: Identity & { generation: number | undefined };
+}
+
+export interface ProjectedMachineDeployment extends ProjectedReplicated {
+  metadata: Identity & { generation: number | undefined; annotations: Labels };
 }
 
 export interface ProjectedMachine extends Projected {
-  spec: { clusterName?: string; infrastructureRef?: { name?: string } };
-  status: ProjectedStatus & { addresses?: { type?: string; address?: string }[]; failureReason?: string; failureMessage?: string };
-}
-
-export interface ProjectedInfrastructure extends Projected {
-  status: ProjectedStatus & { ready?: boolean; failureReason?: string; failureMessage?: string };
+  spec: { clusterName: string | undefined; infrastructureRef: { name: string } | undefined };
 }
 
 export interface ProjectedAddon extends Projected {
-  spec: { clusterName?: string };
-  status: ProjectedStatus & { phase?: string; failureMessage?: string };
+  metadata: Identity & { creationTimestamp: string | undefined };
+  /** When the status was last written, from managedFields (which are dropped). */
+  statusWrittenAt: string | undefined;
 }
-
-/**
- * A bounded table of shared values by key: past its size it starts afresh,
- * which costs sharing, never correctness. Shared objects are frozen: the
- * status code only reads what the cache holds.
- */
-class Interner<T> {
-  private table = new Map<string, T>();
-  constructor(private readonly max = 200_000) {}
-  of(key: string, make: () => T): T {
-    const seen = this.table.get(key);
-    if (seen !== undefined) return seen;
-    if (this.table.size >= this.max) this.table = new Map();
-    const value = make();
-    this.table.set(key, value);
-    return value;
-  }
-}
-
-const strings = new Interner<string>();
-const objects = new Interner<object>(200_000);
-const shared = { of: (s: string) => strings.of(s, () => s) };
-
-/** One frozen instance per distinct value: most conditions ("Ready", "True") and label sets repeat across thousands of objects. */
-function sharedObject<T extends object>(value: T): T {
-  return objects.of(JSON.stringify(value), () => Object.freeze(value)) as T;
-}
-
-const EMPTY: Record<string, never> = Object.freeze({});
 
 type Raw = Record<string, unknown> | undefined;
 
 const record = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const sharedText = (v: unknown): string | undefined => (typeof v === 'string' ? intern(v) : undefined);
+const time = (v: unknown): string | undefined => sharedText(v instanceof Date ? v.toISOString() : v);
 const count = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** Copies the listed fields that are set, strings interned when `intern` says so. */
-function pick(from: Raw, fields: readonly string[], intern = false): Record<string, unknown> {
+/** The listed fields that are set, strings shared. */
+function pick(from: Raw, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!from) return out;
   for (const f of fields) {
     const v = from[f];
     if (v === undefined || v === null) continue;
-    out[f] = intern && typeof v === 'string' ? shared.of(v) : v;
+    out[f] = typeof v === 'string' ? intern(v) : v;
   }
   return out;
+}
+
+/** The listed labels (or annotations) that are set, as one shared set; undefined when none is. */
+function keyed(from: unknown, keys: readonly string[]): Labels | undefined {
+  const kept = pick(record(from), keys) as Record<string, string>;
+  return Object.keys(kept).length ? shared(kept) : undefined;
 }
 
 function conditions(raw: unknown, withTime: boolean): Condition[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  return raw.flatMap((c) => {
+  const out: Condition[] = [];
+  for (const c of raw) {
     const r = record(c);
     const type = text(r?.type);
-    if (!r || !type) return [];
-    const out: Condition = { type: shared.of(type), status: shared.of(text(r.status) ?? 'Unknown') };
-    const reason = text(r.reason);
-    const message = text(r.message);
-    if (reason) out.reason = shared.of(reason);
-    if (message) out.message = shared.of(message);
-    const time = text(r.lastTransitionTime);
-    if (withTime && time) out.lastTransitionTime = time;
-    return [sharedObject(out)];
-  });
-}
-
-function meta(
-  raw: CapiObject,
-  labels: readonly string[],
-  extra: readonly ('generation' | 'deletionTimestamp' | 'creationTimestamp')[] = [],
-  annotations?: readonly string[],
-): ProjectedMeta {
-  const m = raw.metadata ?? {};
-  const out: ProjectedMeta = { name: m.name ?? '', namespace: shared.of(m.namespace ?? '') };
-  const kept = pick(record(m.labels), labels, true) as Record<string, string>;
-  if (Object.keys(kept).length) out.labels = sharedObject(kept);
-  // Kinds whose annotations are read keep those few, in an object even when none is set (the readers expect one).
-  if (annotations) {
-    const read = pick(record(m.annotations), annotations, true) as Record<string, string>;
-    out.annotations = Object.keys(read).length ? sharedObject(read) : EMPTY;
+    if (!r || !type) continue;
+    const kept: Condition = { type: intern(type), status: intern(text(r.status) ?? 'Unknown') };
+    const reason = sharedText(r.reason);
+    const message = sharedText(r.message);
+    if (reason) kept.reason = reason;
+    if (message) kept.message = message;
+    const at = time(r.lastTransitionTime);
+    if (withTime && at) kept.lastTransitionTime = at;
+    out.push(shared(kept));
   }
-  for (const f of extra) {
-    const v = m[f];
-    if (v !== undefined && v !== null) (out as unknown as Record<string, unknown>)[f] = v instanceof Date ? v.toISOString() : v;
-  }
-  return out;
+  return shared(out);
 }
 
 /**
- * The status fields read on every kind: conditions, and where v1beta2 keeps
- * the v1beta1 ones. Shared when `share`: a ready control plane's status is
- * the same in thousands of clusters (a Machine's, with its addresses, never).
+ * The status fields read, with conditions, and where v1beta2 keeps the
+ * v1beta1 ones: one shared instance per distinct status (a ready control
+ * plane's is the same in thousands of clusters).
  */
-function status(raw: CapiObject, fields: readonly string[], opts: { conditionTimes?: boolean; share?: boolean } = {}): ProjectedStatus {
-  const out = statusFields(raw, fields, opts.conditionTimes ?? false);
-  return opts.share === false || out === EMPTY ? out : sharedObject(out);
-}
-
-function statusFields(raw: CapiObject, fields: readonly string[], conditionTimes: boolean): ProjectedStatus {
+function status(raw: CapiObject, fields: readonly string[], conditionTimes = false): ProjectedStatus {
   const s = record(raw.status);
   if (!s) return EMPTY;
-  const out: ProjectedStatus = pick(s, fields, true);
-  const conds = conditions(s?.conditions, conditionTimes);
+  const out: Record<string, unknown> = pick(s, fields);
+  const conds = conditions(s.conditions, conditionTimes);
   if (conds) out.conditions = conds;
-  const legacy = record(record(s?.deprecated)?.v1beta1);
+  const legacy = record(record(s.deprecated)?.v1beta1);
   if (legacy) {
-    const v1beta1: Deprecated = pick(legacy, ['updatedReplicas', 'readyReplicas', 'failureReason', 'failureMessage'], true);
+    const v1beta1: Deprecated = pick(legacy, ['updatedReplicas', 'readyReplicas', 'failureReason', 'failureMessage']);
     const lc = conditions(legacy.conditions, conditionTimes);
     if (lc) v1beta1.conditions = lc;
     out.deprecated = { v1beta1 };
   }
-  return Object.keys(out).length ? out : EMPTY;
+  return Object.keys(out).length ? shared(out) : EMPTY;
 }
 
-function base(raw: CapiObject): { apiVersion?: string; kind?: string } {
-  const out: { apiVersion?: string; kind?: string } = {};
-  if (raw.apiVersion) out.apiVersion = shared.of(raw.apiVersion);
-  if (raw.kind) out.kind = shared.of(raw.kind);
-  return out;
+function specOf(raw: CapiObject, fields: readonly string[]): Readonly<Record<string, unknown>> {
+  const out = pick(raw.spec, fields);
+  return Object.keys(out).length ? shared(out) : EMPTY;
 }
+
+const nameOf = (raw: CapiObject) => text(raw.metadata?.name) ?? '';
+const namespaceOf = (raw: CapiObject) => intern(text(raw.metadata?.namespace) ?? '');
+const apiVersionOf = (raw: CapiObject) => sharedText(raw.apiVersion);
+const kindOf = (raw: CapiObject) => sharedText(raw.kind);
 
 const RELEASE_LABELS = [LABEL.cluster] as const;
 const REPLICA_STATUS = ['phase', 'replicas', 'updatedReplicas', 'upToDateReplicas', 'readyReplicas', 'version', 'observedGeneration'] as const;
 
 export function projectCluster(raw: CapiObject): ProjectedCluster {
   const endpoint = record(raw.spec?.controlPlaneEndpoint);
-  const spec: ProjectedCluster['spec'] = endpoint ? { controlPlaneEndpoint: pick(endpoint, ['host', 'port']) as { host?: string; port?: number } } : EMPTY;
-  return { ...base(raw), metadata: meta(raw, RELEASE_LABELS, ['deletionTimestamp']), spec, status: status(raw, ['phase']) };
+  return {
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), deletionTimestamp: time(raw.metadata?.deletionTimestamp) },
+    spec: endpoint ? shared({ controlPlaneEndpoint: pick(endpoint, ['host', 'port']) }) : EMPTY,
+    status: status(raw, ['phase']),
+  };
 }
 
 export function projectControlPlane(raw: CapiObject): ProjectedReplicated {
   return {
-    ...base(raw),
-    metadata: meta(raw, RELEASE_LABELS, ['generation']),
-    spec: sharedObject(pick(raw.spec, ['replicas', 'version'], true)),
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), generation: count(raw.metadata?.generation) },
+    spec: specOf(raw, ['replicas', 'version']),
     status: status(raw, REPLICA_STATUS),
   };
 }
 
-export function projectMachineDeployment(raw: CapiObject): ProjectedReplicated {
+/** The autoscaler's bounds: an autoscaled group has no spec.replicas, and its counts read "n/min..max". */
+const AUTOSCALER_BOUNDS = [ANNOTATION.autoscalerMin, ANNOTATION.autoscalerMax] as const;
+
+export function projectMachineDeployment(raw: CapiObject): ProjectedMachineDeployment {
+  const m = raw.metadata;
   return {
-    ...base(raw),
-    // The autoscaler's bounds: an autoscaled group has no spec.replicas, and its counts read "n/min..max".
-    metadata: meta(raw, [LABEL.cluster, LABEL.nodeGroup], ['generation'], [ANNOTATION.autoscalerMin, ANNOTATION.autoscalerMax]),
-    spec: pick(raw.spec, ['replicas', 'clusterName'], true),
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: {
+      name: nameOf(raw),
+      namespace: namespaceOf(raw),
+      labels: keyed(m?.labels, [LABEL.cluster, LABEL.nodeGroup]),
+      generation: count(m?.generation),
+      // In an object even when none is set: the readers expect one.
+      annotations: keyed(m?.annotations, AUTOSCALER_BOUNDS) ?? EMPTY,
+    },
+    spec: specOf(raw, ['replicas', 'clusterName']),
     status: status(raw, REPLICA_STATUS),
   };
 }
 
-/** Only the node's IPs are read (ExternalIP, else InternalIP); other addresses keep their type alone, shared. */
+/** Only the node's IPs are read (ExternalIP, else InternalIP); other addresses keep their type alone. */
 const IP_TYPES = new Set(['ExternalIP', 'InternalIP']);
 
+function addresses(raw: unknown): readonly { type?: string; address?: string }[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.map((a) => {
+    const r = record(a);
+    const type = sharedText(r?.type);
+    const address = type === undefined || IP_TYPES.has(type) ? sharedText(r?.address) : undefined;
+    return shared(address === undefined ? (type === undefined ? {} : { type }) : type === undefined ? { address } : { type, address });
+  });
+}
+
 export function projectMachine(raw: CapiObject): ProjectedMachine {
-  const metadata = meta(raw, [LABEL.cluster, LABEL.component, LABEL.nodeGroup, LABEL.controlPlane]);
+  const name = nameOf(raw);
   const ref = text(record(raw.spec?.infrastructureRef)?.name);
-  const spec: ProjectedMachine['spec'] = pick(raw.spec, ['clusterName'], true);
-  // CAPI names the infrastructure machine after the Machine: one string for both.
-  if (ref) spec.infrastructureRef = { name: ref === metadata.name ? metadata.name : ref };
-  const out = { ...status(raw, ['failureReason', 'failureMessage'], { share: false }) };
-  const addresses = raw.status?.addresses;
-  if (Array.isArray(addresses)) {
-    out.addresses = addresses.map((a) => {
-      const r = record(a);
-      const type = text(r?.type);
-      const address = text(r?.address);
-      if (type && !IP_TYPES.has(type)) return sharedObject({ type });
-      const kept: { type?: string; address?: string } = {};
-      if (type) kept.type = shared.of(type);
-      if (address) kept.address = address;
-      return kept;
-    });
-  }
-  return { ...base(raw), metadata, spec, status: out };
+  const s = status(raw, ['failureReason', 'failureMessage']);
+  const ips = addresses(raw.status?.addresses);
+  return {
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name, namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, [LABEL.cluster, LABEL.component, LABEL.nodeGroup, LABEL.controlPlane]) },
+    // CAPI names the infrastructure machine after the Machine: one string for both.
+    spec: { clusterName: sharedText(raw.spec?.clusterName), infrastructureRef: ref === undefined ? undefined : { name: ref === name ? name : ref } },
+    // A node's addresses repeat across clusters (every tenant network has the same ranges): shared with the rest of its status.
+    status: ips ? shared({ ...s, addresses: shared(ips) }) : s,
+  };
 }
 
-export function projectOpenStackCluster(raw: CapiObject): ProjectedInfrastructure {
-  return { ...base(raw), metadata: meta(raw, RELEASE_LABELS), spec: EMPTY, status: status(raw, ['ready', 'failureReason', 'failureMessage']) };
+export function projectOpenStackCluster(raw: CapiObject): Projected {
+  return {
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS) },
+    spec: EMPTY,
+    status: status(raw, ['ready', 'failureReason', 'failureMessage']),
+  };
 }
 
-export function projectOpenStackMachine(raw: CapiObject): ProjectedInfrastructure {
-  return { ...base(raw), metadata: meta(raw, [LABEL_CAPI_CLUSTER_NAME, LABEL.cluster]), spec: EMPTY, status: status(raw, ['failureReason', 'failureMessage']) };
+export function projectOpenStackMachine(raw: CapiObject): Projected {
+  return {
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, [LABEL_CAPI_CLUSTER_NAME, LABEL.cluster]) },
+    spec: EMPTY,
+    status: status(raw, ['failureReason', 'failureMessage']),
+  };
 }
 
 /**
@@ -269,15 +265,14 @@ export function statusWrittenAt(obj: CapiObject): string | undefined {
 }
 
 export function projectAddon(raw: CapiObject): ProjectedAddon {
-  const out: ProjectedAddon = {
-    ...base(raw),
-    metadata: meta(raw, RELEASE_LABELS, ['creationTimestamp']),
-    spec: sharedObject(pick(raw.spec, ['clusterName'], true)),
-    status: status(raw, ['phase', 'failureMessage'], { conditionTimes: true }),
+  return {
+    apiVersion: apiVersionOf(raw),
+    kind: kindOf(raw),
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), creationTimestamp: time(raw.metadata?.creationTimestamp) },
+    spec: specOf(raw, ['clusterName']),
+    status: status(raw, ['phase', 'failureMessage'], true),
+    statusWrittenAt: time(raw.statusWrittenAt ?? statusWrittenAt(raw)),
   };
-  const written = raw.statusWrittenAt ?? statusWrittenAt(raw);
-  if (written) out.statusWrittenAt = written;
-  return out;
 }
 
 export const PROJECTIONS: Record<ProjectedKind, (raw: CapiObject) => Projected> = {

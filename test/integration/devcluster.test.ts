@@ -27,9 +27,37 @@ describe('local management cluster', () => {
   });
 
   it('refuses an object its CRD schema forbids', async () => {
+    // No webhook stands before an OpenStackCluster (CAPO is played): the schema answers.
+    await expect(
+      k.create('OpenStackCluster', ns, { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackCluster', metadata: { name: 'bad' }, spec: { disableAPIServerFloatingIP: 'no' } }),
+    ).rejects.toMatchObject({ code: 422 });
+    // Cluster API's defaulting webhook cannot decode a MachineDeployment of the wrong shape and refuses it first.
     await expect(
       k.create('MachineDeployment', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', metadata: { name: 'bad' }, spec: { clusterName: 'c1', replicas: 'three' } }),
-    ).rejects.toMatchObject({ code: 422 });
+    ).rejects.toMatchObject({ code: 400 });
+  });
+
+  it('reports the Kubernetes version it was built from (Cluster API refuses v0.0.0-master)', async () => {
+    const { VersionApi } = await import('@kubernetes/client-node');
+    const v = await k.kc.makeApiClient(VersionApi).getCode();
+    expect(v.gitVersion).toMatch(/^v1\.\d+\.\d+$/);
+    expect(v.major).toBe('1');
+  });
+
+  it('runs Cluster API\'s webhooks: an autoscaled MachineDeployment gets the min size as replicas', async () => {
+    await k.create('MachineDeployment', ns, {
+      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      kind: 'MachineDeployment',
+      metadata: {
+        name: 'autoscaled',
+        annotations: { 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '2', 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '5' },
+      },
+      spec: {
+        clusterName: 'c1',
+        template: { spec: { clusterName: 'c1', version: 'v1.31.4', bootstrap: { dataSecretName: 'none' }, infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate', name: 't' } } },
+      },
+    });
+    expect((await k.get('MachineDeployment', ns, 'autoscaled'))?.spec.replicas).toBe(2);
   });
 
   it('serves custom resources as soon as a start or restart returns (no 429 "storage is (re)initializing")', async () => {

@@ -169,12 +169,15 @@ describe.skipIf(!repo)('status you can trust, on the real chart', () => {
       s.cluster.labels = { ...s.cluster.labels, auto_scaling_enabled: 'true', min_node_count: '1', max_node_count: '4' };
     });
     const stack = await create(spec);
+    // The chart leaves spec.replicas out; Cluster API's defaulting webhook (real in this run) sets the min-size annotation's count.
     const md = await k.get('MachineDeployment', NS, `${stack}-default-worker`);
-    expect(md?.spec.replicas).toBeUndefined();
+    expect(md?.spec.replicas).toBe(1);
     const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
     await expect.poll(async () => group(await status(creating), 'default-worker')?.status_reason ?? '').toMatch(/^node group default-worker: 0\/1\.\.4 machines ready/);
 
     await allReady(stack, {});
+    // The autoscaler scales through the scale subresource: spec.replicas, then the controller's status.
+    await k.patchSpec('MachineDeployment', NS, `${stack}-default-worker`, { replicas: 3 });
     await k.setObservedStatus('MachineDeployment', NS, `${stack}-default-worker`, { phase: 'Running', replicas: 3, updatedReplicas: 3, readyReplicas: 3, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
     await expect.poll(async () => (await status(creating)).cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
     expect(group(await status(creating), 'default-worker')).toMatchObject({ status: 'CREATE_COMPLETE', node_count: 3 });

@@ -66,6 +66,7 @@ const CHART_OWNED: Record<string, string> = {
   'lease.identity': 'the pod\'s name, from the downward API (MCS_LEASE__IDENTITY)',
   valuesOverlays: 'the overlays ConfigMap\'s mount (valuesOverlays)',
   devDataDir: 'development mode only: never used with a kubeconfig',
+  devCapi: 'development mode only: how the local cluster runs Cluster API',
 };
 
 describe('the magnum-capi-sidecar chart', () => {

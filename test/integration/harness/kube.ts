@@ -3,30 +3,21 @@
  * write `.status` through the status subresource of the real API server.
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { LOCAL_KINDS, type LocalKind } from '../../../src/devcluster/kinds.js';
 
 export const HELM_BINARIES = [
   ['helm 3', '.tools/helm3/helm'],
   ['helm 4', '.tools/helm4/helm'],
 ] as const;
 
-export type KubeKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachineTemplate' | 'KubeadmConfigTemplate' | 'HelmRelease' | 'Manifests';
+export type KubeKind = LocalKind;
 
 export function kube(kubeconfig: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
-  const kinds: Record<KubeKind, { group: string; version: string; plural: string }> = {
-    Cluster: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'clusters' },
-    KubeadmControlPlane: { group: 'controlplane.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmcontrolplanes' },
-    MachineDeployment: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machinedeployments' },
-    Machine: { group: 'cluster.x-k8s.io', version: 'v1beta1', plural: 'machines' },
-    OpenStackCluster: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackclusters' },
-    OpenStackMachineTemplate: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', plural: 'openstackmachinetemplates' },
-    KubeadmConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', version: 'v1beta1', plural: 'kubeadmconfigtemplates' },
-    HelmRelease: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases' },
-    Manifests: { group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests' },
-  };
+  const kinds = LOCAL_KINDS;
   type Kind = KubeKind;
   return {
     kc,

@@ -109,29 +109,6 @@ describe('WatchCache against a real API server', () => {
     }
   });
 
-  it('confirms absence only with a fresh read', async () => {
-    const gets = cache.requests.get;
-    await expect(cache.confirmClusterAbsent(NS, RELEASE)).resolves.toBe(false);
-    await k.remove('Cluster', NS, RELEASE);
-    await expect(cache.confirmClusterAbsent(NS, RELEASE)).resolves.toBe(true);
-    expect(cache.requests.get).toBe(gets + 2);
-    await expect.poll(() => cache.objectsFor(NS, RELEASE).cluster).toBeUndefined();
-    // The addon is still there: the entry stays for what is left.
-    expect(cache.objectsFor(NS, RELEASE).addons).toHaveLength(1);
-  });
-
-  it('a failed read never confirms absence', async () => {
-    const unreachable = new KubeConfig();
-    unreachable.loadFromOptions({
-      clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-      users: [{ name: 'u', token: 'x' }],
-      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-      currentContext: 'ctx',
-    });
-    const offline = new WatchCache(unreachable, { namespacePrefix: 'magnum' });
-    await expect(offline.confirmClusterAbsent(NS, RELEASE)).rejects.toThrow(/management cluster/);
-  });
-
   it('reports a kind whose CRD is not installed as not synced, with the reason', async () => {
     const kinds = watchedKinds().map((kind) => (kind.kind === 'Manifests' ? { ...kind, group: 'absent.example.com' } : kind));
     const partial = new WatchCache(config, { namespacePrefix: 'magnum', retryMs: 50, maxRetryMs: 200 }, kinds);

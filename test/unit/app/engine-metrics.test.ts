@@ -42,7 +42,7 @@ describe('engine metrics', () => {
 
   it.each([
     ['helm processes running', 'mcs_helm_operations_running 2'],
-    ['requests of the watch cache', 'mcs_kube_requests{request="watch"} 9'],
+    ['requests of the watch cache', 'mcs_kube_requests_total{request="watch"} 9'],
     ['objects per kind', 'mcs_watch_cache_objects{kind="Machine"} 12'],
     ['sync', 'mcs_watch_cache_synced 1'],
     ['clusters per state', 'mcs_clusters{state="Ready"} 2'],
@@ -52,6 +52,19 @@ describe('engine metrics', () => {
     const registry = new Registry();
     registerEngineMetrics(registry, sources());
     expect(await scrape(registry)).toContain(line);
+  });
+
+  it('counts the requests of the watch cache as a counter that follows the cache from one scrape to the next', async () => {
+    const registry = new Registry();
+    let watches = 9;
+    registerEngineMetrics(registry, sources({ kubeRequests: () => ({ list: 8, watch: watches, get: 1 }) }));
+    const first = await scrape(registry);
+    expect(first).toContain('# TYPE mcs_kube_requests_total counter');
+    expect(first).toContain('mcs_kube_requests_total{request="watch"} 9');
+    watches = 12;
+    const second = await scrape(registry);
+    expect(second).toContain('mcs_kube_requests_total{request="watch"} 12');
+    expect(second).toContain('mcs_kube_requests_total{request="list"} 8');
   });
 
   it('follows its sources from one scrape to the next', async () => {

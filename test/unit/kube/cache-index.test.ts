@@ -79,6 +79,18 @@ describe('ClusterObjectIndex', () => {
     expect(index.objectsFor(NS, REL).machines).toHaveLength(2);
   });
 
+  it('counts objects per kind over every cluster, HelmReleases and Manifests apart', () => {
+    const index = new ClusterObjectIndex('magnum');
+    for (const release of [REL, 'other-abcdefghij23']) {
+      index.put(kind('Cluster'), obj('Cluster', release, { release }));
+      for (const m of ['m1', 'm2', 'm3']) index.put(kind('Machine'), obj('Machine', m, { release }));
+      index.put(kind('HelmRelease'), obj('HelmRelease', 'cni', { release }));
+      index.put(kind('Manifests'), obj('Manifests', 'cni', { release }));
+    }
+    index.remove(kind('Machine'), obj('Machine', 'm3'));
+    expect(Object.fromEntries(index.countsByKind())).toEqual({ Cluster: 2, Machine: 5, HelmRelease: 2, Manifests: 2 });
+  });
+
   it('deleting the Cluster keeps the Machines still draining', () => {
     const index = new ClusterObjectIndex('magnum');
     index.put(kind('Cluster'), obj('Cluster', REL));

@@ -215,6 +215,21 @@ describe('node groups', () => {
     if (reason) expect(worker?.status_reason).toMatch(reason);
   });
 
+  // Issue 22: with Cluster API's webhooks, an autoscaled group's spec.replicas is set (the
+  // min-size annotation on create, then the autoscaler's count); the bounds still decide.
+  it.each<[string, number, Record<string, unknown>, ClusterStatus, RegExp | null]>([
+    ['defaulted to the minimum, settled', 1, { replicas: 1, readyReplicas: 1, updatedReplicas: 1 }, 'CREATE_COMPLETE', null],
+    ['raised to three by the autoscaler, one not ready', 3, { replicas: 3, readyReplicas: 2, updatedReplicas: 3 }, 'CREATE_IN_PROGRESS', /node group default-worker: 2\/1\.\.5 machines ready, 3 machines/],
+  ])('an autoscaled group whose spec.replicas the webhook defaulted: %s', (_name, specReplicas, status, expected, reason) => {
+    const d = autoscaled(status);
+    d.spec!.replicas = specReplicas;
+    const out = run(spec('CREATE_IN_PROGRESS'), readyObjects({ machineDeployments: [d] }));
+    const worker = out.response.nodegroups.find((n) => n.name === 'default-worker');
+    expect(out.response.cluster.status).toBe(expected);
+    expect(worker?.node_count).toBe(specReplicas);
+    if (reason) expect(worker?.status_reason).toMatch(reason);
+  });
+
   it('a new group completes once its MachineDeployment runs, and holds the cluster until then', () => {
     const pending = run(spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'CREATE_COMPLETE' }, 'default-worker': { status: 'CREATE_COMPLETE' } }, {}, [gpu('CREATE_IN_PROGRESS')]), readyObjects());
     expect(pending.response.nodegroups.find((n) => n.name === 'gpu')).toMatchObject({ status: 'CREATE_IN_PROGRESS', status_reason: 'node group gpu: MachineDeployment demo-abcdefghij23-gpu not found' });

@@ -227,6 +227,30 @@ describe('cache projections against the status code', () => {
     }
   });
 
+  it('builds every record of a kind with the same fields in the same order, whatever the object carried', () => {
+    // One shape per kind is what keeps ten thousand clusters' records cheap: no per-object property tables.
+    const shape = (p: CapiObject) => ({ record: Object.keys(p), metadata: Object.keys(p.metadata ?? {}), ...(p.kind === 'Machine' ? { spec: Object.keys(p.spec ?? {}) } : {}) });
+    const full = wholeObjects(SCENARIOS[1]![1]);
+    const objects = [full.cluster!, full.openstackCluster!, full.controlPlane!, ...full.machineDeployments, ...full.machines, ...full.openstackMachines!, ...full.addons];
+    for (const o of objects) {
+      const kind = o.kind as KindName;
+      const bare: CapiObject = { kind, metadata: { name: 'bare', namespace: NS } };
+      expect({ kind, ...shape(PROJECTIONS[kind](bare)) }).toEqual({ kind, ...shape(PROJECTIONS[kind](o)) });
+    }
+  });
+
+  it('shares what repeats: the ready control planes of two clusters hold one status, and their Machines one condition list', () => {
+    const a = PROJECTIONS.KubeadmControlPlane(whole(kcp({ replicas: 3 }), 'KubeadmControlPlane'));
+    const b = PROJECTIONS.KubeadmControlPlane(whole({ ...kcp({ replicas: 3 }), metadata: { name: 'other-control-plane' } }, 'KubeadmControlPlane'));
+    expect(b.metadata.name).toBe('other-control-plane');
+    expect(b.status).toBe(a.status);
+    expect(Object.isFrozen(a.status)).toBe(true);
+    const m1 = PROJECTIONS.Machine(whole(machine('default-worker', '10.0.0.7', { conditions: [cond('Ready')] }), 'Machine'));
+    const m2 = PROJECTIONS.Machine(whole({ ...machine('default-worker', '10.0.0.8', { conditions: [cond('Ready')] }), metadata: { name: 'm2' } }, 'Machine'));
+    expect(m2.status.conditions).toBe(m1.status.conditions);
+    expect(m2.status).not.toBe(m1.status);
+  });
+
   it('an addon keeps when its status was last written, for the Unknown grace period', () => {
     const a = whole(addon('cni-calico', 'Unknown'), 'HelmRelease');
     expect(PROJECTIONS.HelmRelease(a).statusWrittenAt).toBe('2026-01-01T00:05:00Z');
