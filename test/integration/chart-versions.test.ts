@@ -10,7 +10,7 @@ import type { SpecInput } from '../../src/magnum/spec.js';
 import { packagedVersions, realChartsDir, skipNotice } from '../support/chart-repo.js';
 import { capiPlayer } from './harness/capi.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
-import { AUTH, startService } from './harness/service.js';
+import { startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
@@ -44,11 +44,10 @@ describe.skipIf(!REPO || !CHARTS).each(HELM_BINARIES)('chart versions with %s', 
   });
   afterAll(() => svc.close());
 
-  const call = (method: 'POST' | 'DELETE', url: string, payload: unknown) => svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
 
   it.each(VERSIONS)('%s: installs, and the objects carry what the labels asked for', async (version) => {
     const spec = matrixSpec(`v${version.replace(/\./g, '')}-${tag}`, version);
-    const res = await call('POST', '/v1/clusters', spec);
+    const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     const stack = res.json().stack_id as string;
 
@@ -80,12 +79,12 @@ describe.skipIf(!REPO || !CHARTS).each(HELM_BINARIES)('chart versions with %s', 
     // The status code finds this version's objects by the names it renders.
     await capiPlayer(kubeconfig, NS, stack).allReady({ 'default-worker': 1, 'fixed-size': 1 });
     const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
-    await expect.poll(async () => (await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, creating)).json().cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
+    await expect.poll(async () => (await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, creating)).json().cluster.status, { timeout: 10_000 }).toBe('CREATE_COMPLETE');
   });
 
   it('a running cluster moves from chart 0.26.1 to 0.27.0 by an upgrade', async () => {
     const spec = matrixSpec(`chartup-${tag}`, '0.26.1');
-    const res = await call('POST', '/v1/clusters', spec);
+    const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     const stack = res.json().stack_id as string;
     const play = capiPlayer(kubeconfig, NS, stack);
@@ -93,7 +92,7 @@ describe.skipIf(!REPO || !CHARTS).each(HELM_BINARIES)('chart versions with %s', 
 
     const next = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
     next.cluster_template = { ...next.cluster_template, uuid: '0d5d4e4b-9a0e-4bd0-9d4c-7d1a8c9f3e22', labels: { capi_helm_chart_version: '0.27.0' } };
-    const upgraded = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
+    const upgraded = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
     expect(upgraded.statusCode, upgraded.body).toBe(202);
     expect(upgraded.json().revision).toBe(2);
     expect((await k.get('Cluster', NS, stack))?.metadata.labels['helm.sh/chart']).toBe('openstack-cluster-0.27.0');

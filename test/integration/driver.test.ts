@@ -29,12 +29,10 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
   });
   afterAll(() => svc.close());
 
-  const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload: unknown) =>
-    svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
 
   async function create(name: string, change?: (s: SpecInput) => void) {
     const spec = clusterSpec(`${name}-${tag}`, change);
-    const res = await call('POST', '/v1/clusters', spec);
+    const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     const stack = res.json().stack_id as string;
     return { spec, stack, live: withStack(spec, stack, 'CREATE_COMPLETE') };
@@ -81,7 +79,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
     const { spec, stack, live } = await create('resize');
     const before = await machineSources(stack);
     expect(before.worker).toMatch(new RegExp(`^${stack}-default-worker-[0-9a-f]{8}$`));
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 5, nodegroup: 'default-worker' });
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 5, nodegroup: 'default-worker' });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().revision).toBe(2);
     expect((await k.get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.replicas).toBe(5);
@@ -93,7 +91,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
     const before = await machineSources(stack);
     const clouds = spec.credentials!.clouds_yaml.replace(/0f1e2d3c4b5a/g, 'ac-rotated-0001').replace('example-not-a-secret', 'example-not-a-secret-2');
     const rotating = { ...live, credentials: { clouds_yaml: clouds, cacert: null, application_credential_id: 'ac-rotated-0001' } };
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/rotate-credential`, rotating);
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/rotate-credential`, rotating);
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ stack_id: stack, replaced_application_credential_id: '0f1e2d3c4b5a' });
     const secret = await k.core.readNamespacedSecret({ namespace: NS, name: `${stack}-cloud-credentials` });
@@ -104,9 +102,9 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
   it('node-group create adds a MachineDeployment and delete removes it', async () => {
     const { spec, stack, live } = await create('groups');
     const withGpu = { ...live, nodegroups: [...(live.nodegroups ?? []), { uuid: 'gpu-group-uuid', name: 'gpu', role: 'worker', node_count: 1, flavor_id: 'm1.large', labels: {}, is_default: false, status: 'CREATE_IN_PROGRESS' as const }] };
-    expect((await call('POST', `/v1/clusters/${spec.cluster.uuid}/nodegroups`, { spec: withGpu, nodegroup: 'gpu' })).statusCode).toBe(202);
+    expect((await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/nodegroups`, { spec: withGpu, nodegroup: 'gpu' })).statusCode).toBe(202);
     expect((await k.get('MachineDeployment', NS, `${stack}-gpu`))?.spec.replicas).toBe(1);
-    const res = await call('DELETE', `/v1/clusters/${spec.cluster.uuid}/nodegroups/gpu`, withGpu);
+    const res = await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}/nodegroups/gpu`, withGpu);
     expect(res.statusCode, res.body).toBe(202);
     expect(await k.get('MachineDeployment', NS, `${stack}-gpu`)).toBeNull();
     expect(await k.get('MachineDeployment', NS, `${stack}-default-worker`)).not.toBeNull();
@@ -116,14 +114,14 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
     const { spec, stack, live } = await create('upgrade');
     const skip = structuredClone(live);
     skip.resolved.image.kube_version = 'v1.33.0';
-    const refused = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: skip });
+    const refused = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: skip });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('not_supported');
     const next = structuredClone(live);
     // A new template brings a new image: the machine templates, named by checksum, change with it.
     next.resolved.image = { ...next.resolved.image, id: '7c2f1d55-64d3-4d3d-8a5f-1f1f3c6c6c2b', kube_version: 'v1.32.2' };
     const before = await machineSources(stack);
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
     expect(res.statusCode, res.body).toBe(202);
     expect((await k.get('KubeadmControlPlane', NS, `${stack}-control-plane`))?.spec.version).toBe('v1.32.2');
     expect((await k.get('MachineDeployment', NS, `${stack}-default-worker`))?.spec.template.spec.version).toBe('v1.32.2');
@@ -152,7 +150,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
 
   it('two concurrent operations on one cluster run one after the other', async () => {
     const { spec, stack, live } = await create('concurrent');
-    const resize = (n: number) => call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: n, nodegroup: 'default-worker' });
+    const resize = (n: number) => svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: n, nodegroup: 'default-worker' });
     const [a, b] = await Promise.all([resize(3), resize(4)]);
     expect([a.statusCode, b.statusCode]).toEqual([202, 202]);
     expect([a.json().revision, b.json().revision]).toEqual([2, 3]);
@@ -161,7 +159,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
 
   it('delete uninstalls the release', async () => {
     const { spec, stack, live } = await create('delete');
-    const res = await call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, withStack(live, stack, 'DELETE_IN_PROGRESS'));
+    const res = await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, withStack(live, stack, 'DELETE_IN_PROGRESS'));
     expect(res.statusCode, res.body).toBe(202);
     expect(await k.get('Cluster', NS, stack)).toBeNull();
     expect(await k.get('MachineDeployment', NS, `${stack}-default-worker`)).toBeNull();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { skipNotice } from '../support/chart-repo.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
-import { AUTH, startService } from './harness/service.js';
+import { startService } from './harness/service.js';
 import { clusterSpec, withStack } from './harness/specs.js';
 
 const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
@@ -27,7 +27,6 @@ describe.skipIf(!REPO)('a live cluster keeps its networks', () => {
   });
   afterAll(() => svc.close());
 
-  const call = (method: 'POST' | 'PUT', url: string, payload: unknown) => svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
   const labelled = (labels: Record<string, string>) => (s: SpecInput) => {
     s.cluster.labels = labels;
   };
@@ -35,14 +34,14 @@ describe.skipIf(!REPO)('a live cluster keeps its networks', () => {
 
   async function create(name: string, labels: Record<string, string>) {
     const spec = clusterSpec(name, labelled(labels));
-    const res = await call('POST', '/v1/clusters', spec);
+    const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     const stack = res.json().stack_id as string;
     return { stack, live: withStack(spec, stack, 'CREATE_COMPLETE') };
   }
 
   const update = (live: SpecInput, labels: Record<string, string>) =>
-    call('PUT', `/v1/clusters/${live.cluster.uuid}`, { ...live, cluster: { ...live.cluster, labels } });
+    svc.call('PUT', `/v1/clusters/${live.cluster.uuid}`, { ...live, cluster: { ...live.cluster, labels } });
 
   it('refuses new pod, Service and DNS values on the Cluster the chart made, and changes nothing', async () => {
     const labels = { calico_ipv4pool: '10.100.0.0/16', service_cluster_ip_range: '10.254.0.0/16', dns_cluster_domain: 'k8s.example' };
@@ -61,7 +60,7 @@ describe.skipIf(!REPO)('a live cluster keeps its networks', () => {
       expect(res.json().error).toEqual({ code: 'not_supported', message, field });
     }
     // A resize that carries a changed label is judged the same way.
-    const resized = await call('POST', `/v1/clusters/${live.cluster.uuid}/actions/resize`, {
+    const resized = await svc.call('POST', `/v1/clusters/${live.cluster.uuid}/actions/resize`, {
       spec: { ...live, cluster: { ...live.cluster, labels: { ...labels, calico_ipv4pool: '10.200.0.0/16' } } },
       node_count: 3,
       nodegroup: 'default-worker',

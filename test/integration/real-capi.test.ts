@@ -45,10 +45,8 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
   });
   afterAll(() => svc.close());
 
-  const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload: unknown) =>
-    svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
   const status = async (s: SpecInput): Promise<Answer> => {
-    const res = await call('POST', `/v1/clusters/${s.cluster.uuid}/status`, s);
+    const res = await svc.call('POST', `/v1/clusters/${s.cluster.uuid}/status`, s);
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as Answer;
   };
@@ -59,7 +57,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
 
   it('create: the real MachineSet makes the Machines, they run, and the cluster is CREATE_COMPLETE', async () => {
     spec = realClusterSpec(`real-${tag}`);
-    const res = await call('POST', '/v1/clusters', spec);
+    const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     stack = res.json().stack_id as string;
     const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
@@ -81,7 +79,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
 
   it('resize up: the real MachineSet adds a Machine before UPDATE_COMPLETE', async () => {
     const live = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 3, nodegroup: 'default-worker' });
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 3, nodegroup: 'default-worker' });
     expect(res.statusCode, res.body).toBe(202);
     await expect.poll(async () => (await status(live)).cluster.status, SLOW).toBe('UPDATE_COMPLETE');
     expect(await running('default-worker')).toHaveLength(3);
@@ -91,7 +89,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
     const before = (await running('default-worker')).map((m) => m.metadata.name as string).sort();
     const victim = before[1]!;
     const live = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 2, nodegroup: 'default-worker', nodes_to_remove: [victim] });
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/resize`, { spec: live, node_count: 2, nodegroup: 'default-worker', nodes_to_remove: [victim] });
     expect(res.statusCode, res.body).toBe(202);
     await expect.poll(async () => (await machines('default-worker')).map((m) => m.metadata.name as string).sort(), SLOW).toEqual(before.filter((n) => n !== victim));
     await expect.poll(async () => (await status(live)).cluster.status, SLOW).toBe('UPDATE_COMPLETE');
@@ -101,12 +99,12 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
     const live = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
     const gpu = { uuid: '33333333-3333-4333-8333-333333333333', name: 'gpu', role: 'worker', node_count: 1, min_node_count: 1, max_node_count: null, flavor_id: 'm1.large', labels: {}, is_default: false, status: 'CREATE_IN_PROGRESS' as const };
     const withGpu = { ...live, nodegroups: [...(live.nodegroups ?? []), gpu] };
-    expect((await call('POST', `/v1/clusters/${spec.cluster.uuid}/nodegroups`, { spec: withGpu, nodegroup: 'gpu' })).statusCode).toBe(202);
+    expect((await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/nodegroups`, { spec: withGpu, nodegroup: 'gpu' })).statusCode).toBe(202);
     const group = async (s: SpecInput) => (await status(s)).nodegroups.find((g) => g.name === 'gpu');
     await expect.poll(async () => (await group(withGpu))?.status, SLOW).toBe('CREATE_COMPLETE');
     expect(await running('gpu')).toHaveLength(1);
     const deleting = { ...withGpu, nodegroups: withGpu.nodegroups.map((g) => (g.name === 'gpu' ? { ...g, status: 'DELETE_IN_PROGRESS' as const } : g)) };
-    expect((await call('DELETE', `/v1/clusters/${spec.cluster.uuid}/nodegroups/gpu`, deleting)).statusCode).toBe(202);
+    expect((await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}/nodegroups/gpu`, deleting)).statusCode).toBe(202);
     // The group is reported deleted once its MachineDeployment is gone, which its finalizer holds until its Machines are.
     await expect.poll(async () => (await status(deleting)).deleted_nodegroups, SLOW).toEqual(['gpu']);
     expect(await machines('gpu')).toEqual([]);
@@ -116,7 +114,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
     const before = new Set((await machines('default-worker')).map((m) => m.metadata.name as string));
     const next = withStack(spec, stack, 'UPDATE_IN_PROGRESS');
     next.resolved.image = { ...next.resolved.image, id: '7c2f1d55-64d3-4d3d-8a5f-1f1f3c6c6c2b', kube_version: 'v1.32.2' };
-    const res = await call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
+    const res = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/actions/upgrade`, { spec: next });
     expect(res.statusCode, res.body).toBe(202);
     await expect.poll(async () => (await status(next)).cluster.status, SLOW).toBe('UPDATE_COMPLETE');
     const after = await running('default-worker');
@@ -131,7 +129,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
 
   it('delete: the real Cluster controller tears everything down behind its finalizer, then DELETE_COMPLETE', async () => {
     const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
-    const res = await call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, deleting);
+    const res = await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, deleting);
     expect(res.statusCode, res.body).toBe(202);
     await expect.poll(async () => (await status(deleting)).cluster.status, SLOW).toBe('DELETE_COMPLETE');
     const ofRelease = async (kind: Parameters<typeof k.list>[0]) => (await k.list(kind, NS)).filter((o) => o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack || o.metadata.name === stack);
@@ -175,11 +173,11 @@ describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
       s.cluster.node_count = 1;
       s.nodegroups = (s.nodegroups ?? []).map((g) => (g.role === 'worker' ? { ...g, node_count: 1 } : g));
     });
-    const created = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
+    const created = await svc.call('POST', '/v1/clusters', spec);
     expect(created.statusCode, created.body).toBe(201);
     const stack = created.json().stack_id as string;
     const creating = withStack(spec, stack, 'CREATE_IN_PROGRESS');
-    const status = async () => (await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: creating })).json() as Answer;
+    const status = async () => (await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, creating)).json() as Answer;
     const health = async () => (await svc.app.inject({ method: 'GET', url: `/v1/clusters/${spec.cluster.uuid}/health`, headers: AUTH })).json() as { health_status: string; health_status_reason: Record<string, string> };
     await expect.poll(async () => (await status()).cluster.status, SLOW).toBe('CREATE_COMPLETE');
     await expect.poll(async () => (await health()).health_status, SLOW).toBe('HEALTHY');
@@ -201,7 +199,7 @@ describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
     await expect.poll(async () => (await health()).health_status, SLOW).toBe('HEALTHY');
 
     const deleting = withStack(spec, stack, 'DELETE_IN_PROGRESS');
-    expect((await svc.app.inject({ method: 'DELETE', url: `/v1/clusters/${spec.cluster.uuid}`, headers: AUTH, payload: deleting })).statusCode).toBe(202);
-    await expect.poll(async () => (await svc.app.inject({ method: 'POST', url: `/v1/clusters/${spec.cluster.uuid}/status`, headers: AUTH, payload: deleting })).json().cluster.status, SLOW).toBe('DELETE_COMPLETE');
+    expect((await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, deleting)).statusCode).toBe(202);
+    await expect.poll(async () => (await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, deleting)).json().cluster.status, SLOW).toBe('DELETE_COMPLETE');
   });
 });

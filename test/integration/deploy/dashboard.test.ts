@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { skipNotice } from '../../support/chart-repo.js';
-import { AUTH, ROOT, realChart, startService } from '../harness/service.js';
+import { ROOT, realChart, startService } from '../harness/service.js';
 import { clusterSpec, withStack } from '../harness/specs.js';
 
 interface Target { expr?: string; query?: { query?: string } | string }
@@ -113,17 +113,16 @@ describe('the Grafana dashboard against /metrics', () => {
     const helm = { binary: join(ROOT, '.tools/helm3/helm'), timeoutSeconds: 60, cacheDir: mkdtempSync(join(tmpdir(), 'mcs-dashboard-charts-')) };
     svc = await startService(kubeconfig, { config: { chart: realChart(repo), helm } });
     await svc.waitReady();
-    const call = (method: 'POST' | 'DELETE', url: string, payload: unknown) => svc.app.inject({ method, url, headers: AUTH, payload: payload as object });
     const spec = clusterSpec('dashboard');
     await svc.waitReady();
     const before = (await svc.app.inject({ method: 'GET', url: '/metrics' })).body;
     provisioningBefore = provisioning(before);
     clustersCachedBefore = clustersCached(before);
     const started = Date.now() / 1000;
-    const created = await call('POST', '/v1/clusters', spec);
+    const created = await svc.call('POST', '/v1/clusters', spec);
     expect(created.statusCode, created.body).toBe(201);
     const stack = created.json().stack_id as string;
-    const status = await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, withStack(spec, stack, 'CREATE_IN_PROGRESS'));
+    const status = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, withStack(spec, stack, 'CREATE_IN_PROGRESS'));
     expect(status.statusCode, status.body).toBe(200);
     // While it exists, the cluster is counted by its state (the index learns of it from a watch).
     await vi.waitFor(async () => {
@@ -136,11 +135,11 @@ describe('the Grafana dashboard against /metrics', () => {
     const last = Number(/^mcs_watch_last_event_timestamp_seconds\{kind="Cluster"\} (\S+)$/m.exec(during)?.[1]);
     expect(last).toBeGreaterThanOrEqual(started);
     expect(last).toBeLessThanOrEqual(Date.now() / 1000);
-    const deleted = await call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, withStack(spec, stack, 'CREATE_IN_PROGRESS'));
+    const deleted = await svc.call('DELETE', `/v1/clusters/${spec.cluster.uuid}`, withStack(spec, stack, 'CREATE_IN_PROGRESS'));
     expect(deleted.statusCode, deleted.body).toBe(202);
     // Polled as Magnum polls: the first answers may delete what the chart kept, and wait for it to go.
     await vi.waitFor(async () => {
-      const polled = await call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, withStack(spec, stack, 'DELETE_IN_PROGRESS'));
+      const polled = await svc.call('POST', `/v1/clusters/${spec.cluster.uuid}/status`, withStack(spec, stack, 'DELETE_IN_PROGRESS'));
       expect(polled.statusCode, polled.body).toBe(200);
       if (polled.json().cluster.status !== 'DELETE_COMPLETE') throw new Error(`still ${polled.json().cluster.status}: ${polled.json().cluster.status_reason}`);
     }, { timeout: 30_000, interval: 500 });

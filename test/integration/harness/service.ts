@@ -61,6 +61,8 @@ export async function startService(kubeconfig: string, opts: { helm?: string; co
   return {
     app,
     engine,
+    /** A call as the shim makes it: the driver's token and a JSON body. */
+    call: (method: 'POST' | 'PUT' | 'DELETE', url: string, payload: unknown) => app.inject({ method, url, headers: AUTH, payload: payload as object }),
     logs: lines,
     audit: audit.lines,
     ready,
