@@ -56,16 +56,13 @@ export async function startCapiManagers(opts: {
   kubeconfigPath: string;
   certs: Certs;
   dataDir: string;
-  /** Reconcile only this namespace (tests that still play Cluster API use others); all when unset. */
-  namespace?: string | undefined;
   log: Log;
 }): Promise<CapiManagers> {
   const { bins, certs } = opts;
-  const scope = opts.namespace ? ['--namespace', opts.namespace] : [];
   const managers: Manager[] = [
     // ClusterResourceSet's CRDs are installed although the chart uses none: from v1.11 its controller cannot be turned off.
-    { name: 'core', groups: ['cluster.x-k8s.io', 'addons.cluster.x-k8s.io'], binary: bins.core, prefix: 'capi-', extraArgs: scope },
-    { name: 'bootstrap', groups: ['bootstrap.cluster.x-k8s.io'], binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: scope },
+    { name: 'core', groups: ['cluster.x-k8s.io', 'addons.cluster.x-k8s.io'], binary: bins.core, prefix: 'capi-', extraArgs: [] },
+    { name: 'bootstrap', groups: ['bootstrap.cluster.x-k8s.io'], binary: bins.bootstrap, prefix: 'capi-kubeadm-bootstrap-', extraArgs: [] },
     { name: 'control-plane', groups: ['controlplane.cluster.x-k8s.io'], binary: bins.controlPlane, prefix: 'capi-kubeadm-control-plane-', extraArgs: ['--namespace', NOTHING_TO_RECONCILE] },
   ];
   const caPem = await readFile(certs.caCert, 'utf8');
@@ -100,7 +97,7 @@ export async function startCapiManagers(opts: {
       webhookConfigs.push(...ours.map((c) => conversionWebhook(c.name, webhookPort, caPem)));
     }
     await applyJson(opts.kubeconfigPath, webhookConfigs);
-    opts.log(`cluster-api ${bins.version}: real ${REAL_CONTROLLERS.join(', ')}${opts.namespace ? ` in namespace ${opts.namespace}` : ''}; played: ${PLAYED_PROVIDERS.join(', ')}`);
+    opts.log(`cluster-api ${bins.version}: real ${REAL_CONTROLLERS.join(', ')}; played: ${PLAYED_PROVIDERS.join(', ')}`);
   } catch (err) {
     await stop();
     throw err;

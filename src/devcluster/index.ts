@@ -2,10 +2,10 @@
  * The local management cluster: a real etcd and kube-apiserver on loopback
  * ports, built by scripts/mgmt-cluster/build.sh, with the Cluster API, CAPO
  * and addon CRDs installed. Used by the integration tests and by `npm start`
- * when no kubeconfig is configured. Either no Cluster API controllers run
- * (tests play them by writing `.status`), or (`capi: 'real'`) the real Cluster
- * API managers run (capi.ts) with the providers that cannot run here played
- * (player.ts) against a second, "workload" API server.
+ * when no kubeconfig is configured. Either (`capi: 'real'`, every test suite)
+ * the real Cluster API managers run (capi.ts) with the providers that cannot
+ * run here played (player.ts) against a second, "workload" API server, or
+ * none runs (`npm start`'s quick default: statuses are whatever one writes).
  */
 import { execa, type ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
@@ -51,11 +51,6 @@ export interface WorkloadServer {
 
 /** How Cluster API runs: `played` (tests write statuses) or `real` (the real managers and the player). */
 export type CapiMode = 'played' | 'real';
-
-export interface RealCapiOptions {
-  /** Reconcile only this namespace, so suites that play Cluster API can share the cluster; all when unset. */
-  namespace?: string | undefined;
-}
 
 /** The script that builds the local cluster's binaries, relative to the project root. */
 export const LOCAL_CLUSTER_BUILD = 'scripts/mgmt-cluster/build.sh';
@@ -153,7 +148,7 @@ async function startWorkloadServer(dataDir: string, etcdUrl: string, kubeApiserv
   return { workload: { server, kubeconfigPath, caCert: certs.caCert, caKey: join(certs.caCert, '../ca.key') }, process: child };
 }
 
-export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi?: CapiMode; realCapi?: RealCapiOptions }): Promise<LocalCluster> {
+export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi?: CapiMode }): Promise<LocalCluster> {
   const log = opts.log ?? (() => {});
   const bins = await buildBinaries(log);
   await mkdir(opts.dataDir, { recursive: true });
@@ -200,8 +195,8 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi
   if (opts.capi === 'real') {
     const started = Date.now();
     const { workload, process: workloadProcess } = await startWorkloadServer(opts.dataDir, etcdUrl, bins.kubeApiserver);
-    const managers = await startCapiManagers({ bins: bins.capi, kubeconfigPath, certs, dataDir: opts.dataDir, namespace: opts.realCapi?.namespace, log });
-    const player = startPlayer({ kubeconfigPath, workload, namespace: opts.realCapi?.namespace, log });
+    const managers = await startCapiManagers({ bins: bins.capi, kubeconfigPath, certs, dataDir: opts.dataDir, log });
+    const player = startPlayer({ kubeconfigPath, workload, log });
     real = { managers, player, workloadProcess, capi: { version: bins.capi.version, workload } };
     log(`workload API server, cluster-api managers and player up in ${Date.now() - started} ms`);
   } else {

@@ -12,9 +12,13 @@
  *
  * One reconcile pass every few hundred milliseconds, each step idempotent and
  * written as a merge patch, so it needs no state and never fights a controller.
+ * A namespace's hold annotation (hold.ts) makes it leave named objects alone,
+ * and an OpenStackCluster with a failureReason stays failed, as CAPO's v1beta1
+ * failures are terminal.
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import { holdsByNamespace, type Held, type HoldableKind } from './hold.js';
 import { LOCAL_KINDS, type LocalKind } from './kinds.js';
 import type { Log } from './process.js';
 
@@ -42,8 +46,6 @@ const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 export interface PlayerOptions {
   kubeconfigPath: string;
   workload: { server: string; kubeconfigPath: string };
-  /** Play only this namespace (where the real managers reconcile); all when unset. */
-  namespace?: string | undefined;
   log: Log;
   intervalMs?: number;
 }
@@ -72,12 +74,10 @@ export function startPlayer(opts: PlayerOptions): Player {
   const nodes = workloadConfig.makeApiClient(CoreV1Api);
   const workloadKubeconfig = readFileSync(opts.workload.kubeconfigPath);
 
-  const list = async (kind: Kind): Promise<Obj[]> => {
-    const res = (opts.namespace
-      ? await custom.listNamespacedCustomObject({ ...KINDS[kind], namespace: opts.namespace })
-      : await custom.listClusterCustomObject(KINDS[kind])) as { items: Obj[] };
-    return res.items;
-  };
+  const list = async (kind: Kind): Promise<Obj[]> => ((await custom.listClusterCustomObject(KINDS[kind])) as { items: Obj[] }).items;
+  let holds = new Map<string, Held>();
+  const invalidHolds = new Set<string>();
+  const held = (kind: HoldableKind, o: Obj) => holds.get(o.metadata.namespace!)?.(kind, o.metadata.name) ?? false;
   const patch = (kind: Kind, o: Obj, body: object) =>
     custom.patchNamespacedCustomObject({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body }, MERGE);
   const patchStatus = (kind: Kind, o: Obj, status: object) =>
@@ -110,7 +110,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   async function playInfrastructure(clusters: Obj[], infra: Obj[]): Promise<void> {
     const endpoint = new URL(opts.workload.server);
     for (const o of infra) {
-      if (o.metadata.deletionTimestamp) continue;
+      if (o.metadata.deletionTimestamp || held('OpenStackCluster', o) || o.status?.failureReason) continue;
       const cluster = clusters.find((c) => c.metadata.namespace === o.metadata.namespace && c.spec?.infrastructureRef?.name === o.metadata.name);
       if (!cluster || cluster.metadata.deletionTimestamp) continue;
       // Before ready: the Cluster controller reads the kubeconfig as soon as the infrastructure is.
@@ -127,7 +127,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   /** The control plane is up at its spec's version and size once the infrastructure is ready. */
   async function playControlPlanes(clusters: Obj[], planes: Obj[]): Promise<void> {
     for (const o of planes) {
-      if (o.metadata.deletionTimestamp) continue;
+      if (o.metadata.deletionTimestamp || held('KubeadmControlPlane', o)) continue;
       const cluster = clusters.find((c) => c.metadata.namespace === o.metadata.namespace && c.spec?.controlPlaneRef?.name === o.metadata.name);
       if (cluster?.status?.infrastructureReady !== true) continue;
       const s = o.status ?? {};
@@ -159,7 +159,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   /** CAPO makes a server once the machine's bootstrap data exists; its kubelet registers a Ready Node. */
   async function playMachines(machines: Obj[], infra: Obj[], existing: Set<string>): Promise<void> {
     for (const o of infra) {
-      if (o.metadata.deletionTimestamp) continue;
+      if (o.metadata.deletionTimestamp || held('OpenStackMachine', o)) continue;
       const owner = o.metadata.ownerReferences?.find((r) => r.kind === 'Machine');
       const machine = machines.find((m) => m.metadata.uid === owner?.uid);
       if (!machine || machine.metadata.deletionTimestamp || !machine.spec?.bootstrap?.dataSecretName) continue;
@@ -192,7 +192,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   /** The addon provider installs each addon once the cluster's API server answers. */
   async function playAddons(clusters: Obj[], kind: 'HelmRelease' | 'Manifests', addons: Obj[]): Promise<void> {
     for (const o of addons) {
-      if (o.metadata.deletionTimestamp || o.status?.phase === 'Deployed') continue;
+      if (o.metadata.deletionTimestamp || o.status?.phase === 'Deployed' || held(kind, o)) continue;
       const cluster = clusters.find((c) => c.metadata.namespace === o.metadata.namespace && c.metadata.name === o.spec?.clusterName);
       if (cluster?.status?.controlPlaneReady !== true) continue;
       await patchStatus(kind, o, { phase: 'Deployed' });
@@ -201,7 +201,7 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   /** What the garbage collector would delete: Secrets whose Cluster or KubeadmConfig owners are gone, Nodes whose server is gone. */
   async function collectGarbage(live: Set<string>, infra: Obj[], nodeList: V1Node[]): Promise<void> {
-    const secrets = opts.namespace ? await core.listNamespacedSecret({ namespace: opts.namespace }) : await core.listSecretForAllNamespaces({});
+    const secrets = await core.listSecretForAllNamespaces({});
     for (const s of secrets.items) {
       const owners = (s.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Cluster' || r.kind === 'KubeadmConfig');
       if (owners.length === 0 || owners.length !== (s.metadata?.ownerReferences ?? []).length) continue;
@@ -217,10 +217,14 @@ export function startPlayer(opts: PlayerOptions): Player {
   }
 
   async function reconcile(): Promise<void> {
-    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests, nodeList] = await Promise.all([
+    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests, nodeList, namespaces] = await Promise.all([
       list('Cluster'), list('Machine'), list('KubeadmConfig'), list('KubeadmControlPlane'), list('OpenStackCluster'), list('OpenStackMachine'),
-      list('HelmRelease'), list('Manifests'), nodes.listNode().then((r) => r.items),
+      list('HelmRelease'), list('Manifests'), nodes.listNode().then((r) => r.items), core.listNamespace().then((r) => r.items),
     ]);
+    holds = holdsByNamespace(namespaces.map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
+      if (!invalidHolds.has(ns)) opts.log(`cluster-api player: namespace ${ns} holds everything: ${reason}`);
+      invalidHolds.add(ns);
+    });
     await playInfrastructure(clusters, infraClusters);
     await playControlPlanes(clusters, planes);
     await playMachines(machines, infraMachines, new Set(nodeList.map((n) => n.metadata!.name!)));
@@ -267,6 +271,7 @@ function ignoreNotFound(err: unknown): void {
 
 function describe(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
-  if (e.code) return `HTTP ${e.code}: ${typeof e.body === 'string' ? e.body.slice(0, 600) : JSON.stringify(e.body).slice(0, 600)}`;
+  // A body may be absent (a connection reset mid-request): never throw while reporting.
+  if (e.code) return `HTTP ${e.code}: ${String(typeof e.body === 'string' ? e.body : JSON.stringify(e.body) ?? e.message ?? '').slice(0, 600)}`;
   return e.message ?? String(err);
 }

@@ -26,7 +26,8 @@ import type { ClusterStatus, NodeGroup, Spec } from '../magnum/spec.js';
 import { controlPlaneView, workerView, type GroupView } from './groups.js';
 import { addonProblem } from './addons.js';
 import { num, str, type ClusterObjects } from './objects.js';
-import { clusterWaiting, determineProgress, type GroupOutcome, type Progress } from './progress.js';
+import { teardownWaiting } from './deletion.js';
+import { determineProgress, type GroupOutcome, type Progress } from './progress.js';
 import { ADDON_KINDS, notObserved, type Unobserved } from './observed.js';
 import { HEALABLE_REASON_PREFIX, MAGNUM } from './vocabulary.js';
 
@@ -260,7 +261,7 @@ export function computeStatus(input: StatusInput): StatusOutput {
       status = 'DELETE_COMPLETE';
       reason = null;
     } else {
-      reason = capi ? `deleting: ${clusterWaiting(objects) ?? 'Cluster API is removing the cluster'}` : 'deleting: confirming the Cluster is gone';
+      reason = capi ? `deleting: ${teardownWaiting(objects)}` : 'deleting: confirming the Cluster is gone';
     }
   } else if ((op === 'CREATE' || op === 'UPDATE') && status === `${op}_IN_PROGRESS`) {
     const started = startedAt(spec);

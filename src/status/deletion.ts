@@ -13,6 +13,7 @@
  * left without an owner once the release is gone are deleted, so their
  * controllers tear the cloud resources down.
  */
+import { str, type CapiObject, type ClusterObjects } from './objects.js';
 
 /** One object of the release a fresh list found. */
 export interface RemainingObject {
@@ -66,4 +67,25 @@ export function judgeDeletion(remains: ReleaseRemains): DeletionVerdict {
   const orphans = remains.objects.filter((o) => !o.owned && !o.deleting && RENDERED_KINDS.has(o.kind));
   const deleted = orphans.length > 0 ? `; deleting ${orphans.length} left without an owner` : '';
   return { gone: false, reason: `deleting: waiting for ${remains.objects.length} objects of the release to go: ${named(remains.objects)}${deleted}`, orphans };
+}
+
+/**
+ * What Cluster API's teardown waits on while the Cluster still exists, from
+ * the cache. The Cluster controller deletes the workers, then the control
+ * plane, then the infrastructure, and lets the Cluster go last; what is left
+ * is named in that order. The creation conditions say nothing true here: an
+ * OpenStackCluster being deleted is not "waiting to be Ready".
+ */
+export function teardownWaiting(objects: ClusterObjects): string {
+  const ref = (o: CapiObject) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}${o.metadata?.deletionTimestamp ? ' (being deleted)' : ''}`;
+  const count = (n: number, kind: string) => (n === 0 ? [] : [`${n} ${kind}${n === 1 ? '' : 's'}`]);
+  const left = [
+    ...count(objects.machines.length, 'Machine'),
+    ...count(objects.machineDeployments.length, 'MachineDeployment'),
+    ...[objects.controlPlane, objects.openstackCluster].filter((o): o is CapiObject => o !== undefined).map(ref),
+  ];
+  const osc = objects.openstackCluster;
+  const failure = [str(osc?.status?.failureReason), str(osc?.status?.failureMessage)].filter(Boolean).join(': ');
+  const waiting = left.length ? `Cluster API is removing the cluster: waiting for ${left.join(', ')}` : 'Cluster API is removing the cluster';
+  return failure ? `${waiting}; OpenStackCluster: ${failure}` : waiting;
 }

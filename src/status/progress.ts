@@ -41,7 +41,7 @@ function waitingOn(g: GroupOutcome): boolean {
 }
 
 /** Why the cluster is not ready yet: the first unmet thing, with CAPI's and CAPO's own words. */
-export function clusterWaiting(objects: ClusterObjects): string | null {
+function clusterWaiting(objects: ClusterObjects): string | null {
   const osc = objects.openstackCluster;
   const failure = [str(osc?.status?.failureReason), str(osc?.status?.failureMessage)].filter(Boolean).join(': ');
   if (failure) return `OpenStackCluster: ${failure}`;

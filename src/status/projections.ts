@@ -52,12 +52,23 @@ export interface Projected extends CapiObject {
   status: ProjectedStatus;
 }
 
+/** Whether its teardown has begun: the status of a delete names what is still being deleted. */
+type Deletable = { deletionTimestamp: string | undefined };
+
 export interface ProjectedCluster extends Projected {
-  metadata: Identity & { deletionTimestamp: string | undefined };
+  metadata: Identity & Deletable;
+}
+
+export interface ProjectedOpenStackCluster extends Projected {
+  metadata: Identity & Deletable;
 }
 
 export interface ProjectedReplicated extends Projected {
   metadata: Identity & { generation: number | undefined };
+}
+
+export interface ProjectedControlPlane extends ProjectedReplicated {
+  metadata: Identity & { generation: number | undefined } & Deletable;
 }
 
 export interface ProjectedMachineDeployment extends ProjectedReplicated {
@@ -164,11 +175,11 @@ export function projectCluster(raw: CapiObject): ProjectedCluster {
   };
 }
 
-export function projectControlPlane(raw: CapiObject): ProjectedReplicated {
+export function projectControlPlane(raw: CapiObject): ProjectedControlPlane {
   return {
     apiVersion: apiVersionOf(raw),
     kind: kindOf(raw),
-    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), generation: count(raw.metadata?.generation) },
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), generation: count(raw.metadata?.generation), deletionTimestamp: time(raw.metadata?.deletionTimestamp) },
     spec: specOf(raw, ['replicas', 'version']),
     status: status(raw, REPLICA_STATUS),
   };
@@ -224,11 +235,11 @@ export function projectMachine(raw: CapiObject): ProjectedMachine {
   };
 }
 
-export function projectOpenStackCluster(raw: CapiObject): Projected {
+export function projectOpenStackCluster(raw: CapiObject): ProjectedOpenStackCluster {
   return {
     apiVersion: apiVersionOf(raw),
     kind: kindOf(raw),
-    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS) },
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, RELEASE_LABELS), deletionTimestamp: time(raw.metadata?.deletionTimestamp) },
     spec: EMPTY,
     status: status(raw, ['ready', 'failureReason', 'failureMessage']),
   };

@@ -33,14 +33,14 @@ describe.skipIf(!REPO)('helm killed mid-upgrade', () => {
   it('the next operation recovers the release', async () => {
     const svc = await startService(cluster.kubeconfigPath);
     await svc.waitReady();
-    const spec = clusterSpec('helm-killed');
+    const spec = clusterSpec('helm-killed', () => {}, cluster.clusterCa);
     const created = await svc.app.inject({ method: 'POST', url: '/v1/clusters', headers: AUTH, payload: spec });
     expect(created.statusCode).toBe(201);
     const stack = created.json().stack_id as string;
     const live = withStack(spec, stack, 'CREATE_COMPLETE');
     await svc.close();
 
-    // A sidecar whose upgrades hang in a pre-upgrade hook that never completes (no controllers run).
+    // A sidecar whose upgrades hang in a pre-upgrade hook that never completes (the hook's Job has no controller here).
     // Only this step uses the fixture chart: the real chart has no hook, and without one helm
     // cannot be caught mid-upgrade reliably. The hook runs before anything is applied, so the
     // cluster's objects stay the real chart's, and the recovery below is the real chart's upgrade.

@@ -20,7 +20,8 @@ describe('local management cluster', () => {
 
   it('accepts a v1beta1 Cluster and a status written through the status subresource', async () => {
     await k.core.createNamespace({ body: { metadata: { name: ns } } });
-    await k.create('Cluster', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c1' }, spec: {} });
+    // Paused, so the real Cluster controller leaves its status to this test.
+    await k.create('Cluster', ns, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c1' }, spec: { paused: true } });
     await k.setStatus('Cluster', ns, 'c1', { phase: 'Provisioned', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
     const c = await k.get('Cluster', ns, 'c1');
     expect(c?.status).toMatchObject({ phase: 'Provisioned', conditions: [{ type: 'Ready', status: 'True' }] });

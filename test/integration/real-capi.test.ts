@@ -12,14 +12,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { skipNotice } from '../support/chart-repo.js';
 import { HELM_BINARIES, kube } from './harness/kube.js';
-import { realClusterSpec, workloadNodes } from './harness/real-capi.js';
+import { workloadNodes } from './harness/real-capi.js';
 import { AUTH, startService } from './harness/service.js';
-import { withStack } from './harness/specs.js';
+import { clusterSpec, withStack } from './harness/specs.js';
 
 const REPO = inject('chartRepo');
 const CAPI = inject('realCapi');
 if (!REPO) console.warn(skipNotice('test/integration/real-capi.test.ts (the real Cluster API controllers on the real chart)'));
-else console.info(`cluster-api ${CAPI.version}: real core and kubeadm bootstrap controllers in ${CAPI.namespace}`);
+else console.info(`cluster-api ${CAPI.version}: real core and kubeadm bootstrap controllers in every namespace`);
+/** The fixture's project. */
+const NS = 'magnum-9f0c3a1b2c4d4e5f8a9b0c1d2e3f4a5b';
 
 /** Long enough for a MachineSet's preflight retry (15 s) and a rollout on a loaded 2-core machine; a hang guard only. */
 const SLOW = { timeout: 100_000, interval: 500 };
@@ -33,10 +35,9 @@ interface Answer {
 describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, helm) => {
   const kubeconfig = inject('kubeconfig');
   const k = kube(kubeconfig);
-  const NS = CAPI.namespace;
   let svc: Awaited<ReturnType<typeof startService>>;
   const tag = label.replace(/\W/g, '');
-  let spec: ReturnType<typeof realClusterSpec>;
+  let spec: ReturnType<typeof clusterSpec>;
   let stack = '';
 
   beforeAll(async () => {
@@ -56,7 +57,7 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
   const running = async (group: string) => (await machines(group)).filter((m) => m.status?.phase === 'Running' && !m.metadata.deletionTimestamp);
 
   it('create: the real MachineSet makes the Machines, they run, and the cluster is CREATE_COMPLETE', async () => {
-    spec = realClusterSpec(`real-${tag}`);
+    spec = clusterSpec(`real-${tag}`);
     const res = await svc.call('POST', '/v1/clusters', spec);
     expect(res.statusCode, res.body).toBe(201);
     stack = res.json().stack_id as string;
@@ -149,7 +150,6 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('real Cluster API with %s', (label, h
 describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
   const kubeconfig = inject('kubeconfig');
   const k = kube(kubeconfig);
-  const NS = CAPI.namespace;
   let svc: Awaited<ReturnType<typeof startService>>;
   const overlay = join(tmpdir(), `mcs-mhc-${process.pid}.yaml`);
 
@@ -169,7 +169,7 @@ describe.skipIf(!REPO)('real MachineHealthCheck remediation', () => {
   afterAll(() => svc.close());
 
   it('a NotReady node makes the cluster UNHEALTHY with the controllers\' reason, and remediation heals it', async () => {
-    const spec = realClusterSpec('mhc', (s) => {
+    const spec = clusterSpec('mhc', (s) => {
       s.cluster.node_count = 1;
       s.nodegroups = (s.nodegroups ?? []).map((g) => (g.role === 'worker' ? { ...g, node_count: 1 } : g));
     });

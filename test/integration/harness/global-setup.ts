@@ -1,16 +1,17 @@
 /**
  * One local management cluster (real etcd + kube-apiserver) per integration
  * run, shared by the test files through `inject('kubeconfig')`. The real
- * Cluster API managers run in it for one namespace (harness/real-capi.ts,
- * `inject('realCapi')`); the other suites play Cluster API in theirs.
+ * Cluster API core and kubeadm bootstrap managers reconcile every namespace
+ * in it; what cannot run here is played by src/devcluster/player.ts
+ * (`inject('realCapi')` says which version and where its Nodes live).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCluster } from '../../../src/devcluster/index.js';
 import { serveRealCharts } from '../../support/chart-repo.js';
-import { REAL_CAPI_NAMESPACE } from './real-capi-project.js';
+import './real-capi-context.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,15 +26,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcs-mgmt-'));
   const started = Date.now();
-  const cluster = await startLocalCluster({ dataDir, log: (m) => process.stderr.write(`${m}\n`), capi: 'real', realCapi: { namespace: REAL_CAPI_NAMESPACE } });
+  const cluster = await startLocalCluster({ dataDir, log: (m) => process.stderr.write(`${m}\n`), capi: 'real' });
   process.stderr.write(`management cluster up in ${Date.now() - started} ms\n`);
-  const capi = cluster.capi!;
+  const { version, workload } = cluster.capi!;
   project.provide('realCapi', {
-    version: capi.version,
-    namespace: REAL_CAPI_NAMESPACE,
-    workloadKubeconfig: capi.workload.kubeconfigPath,
-    caCert: capi.workload.caCert,
-    caKey: capi.workload.caKey,
+    version,
+    workloadKubeconfig: workload.kubeconfigPath,
+    clusterCa: { cert: readFileSync(workload.caCert, 'utf8'), key: readFileSync(workload.caKey, 'utf8') },
   });
   project.provide('kubeconfig', cluster.kubeconfigPath);
   project.provide('apiServer', cluster.server);

@@ -1,8 +1,9 @@
 /**
- * Playing the Cluster API controllers, as envtest-based suites do: tests
- * write `.status` through the status subresource of the real API server.
+ * The tests' client of the local management cluster: reads, and the writes a
+ * test makes as the providers it plays (CAPO's status, an autoscaler's
+ * replicas) or on objects no controller reconciles (paused Clusters).
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { LOCAL_KINDS, type LocalKind } from '../../../src/devcluster/kinds.js';
 
 export const HELM_BINARIES = [
@@ -11,6 +12,9 @@ export const HELM_BINARIES = [
 ] as const;
 
 export type KubeKind = LocalKind;
+
+/** Merge patches, as controllers write: no resourceVersion, so a real controller's write in between is no conflict. */
+const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export function kube(kubeconfig: string) {
   const kc = new KubeConfig();
@@ -45,20 +49,12 @@ export function kube(kubeconfig: string) {
         if ((err as { code?: number }).code !== 404) throw err;
       }
     },
-    /** Replaces `.status` as a controller would. */
+    /** Writes `.status` as a controller would (fields given replace theirs; lists replace whole). */
     async setStatus(kind: Kind, namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
-      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
-      await custom.replaceNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body: { ...current, status } });
-    },
-    /** As a controller writes status: for the spec it has seen, so observedGeneration is the object's generation. */
-    async setObservedStatus(kind: Kind, namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
-      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
-      const body = { ...current, status: { ...status, observedGeneration: current.metadata.generation } };
-      await custom.replaceNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body });
+      await custom.patchNamespacedCustomObjectStatus({ ...kinds[kind], namespace, name, body: { status } }, MERGE);
     },
     async patchSpec(kind: Kind, namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
-      const current = (await custom.getNamespacedCustomObject({ ...kinds[kind], namespace, name })) as Record<string, any>;
-      await custom.replaceNamespacedCustomObject({ ...kinds[kind], namespace, name, body: { ...current, spec: { ...current.spec, ...spec } } });
+      await custom.patchNamespacedCustomObject({ ...kinds[kind], namespace, name, body: { spec } }, MERGE);
     },
     async secrets(namespace: string): Promise<{ name: string; labels: Record<string, string>; type?: string }[]> {
       const res = await core.listNamespacedSecret({ namespace });

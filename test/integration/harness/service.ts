@@ -90,11 +90,16 @@ export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export const READER_AUTH = { authorization: `Bearer ${READER_TOKEN}` };
 export const ADMIN_AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
+/** The played clusters' CA key (in every spec where the real controllers run), by a line of its body. */
+const clusterCaKey = inject('realCapi')?.clusterCa.key.split('\n')[1];
+
 /** Secrets the fixture specs and the test token carry; none may reach a log line (logged at debug). */
 export const SECRETS = [
   'example-not-a-secret',
   ...['ca', 'etcd', 'proxy', 'sa'].flatMap((n) => [`TEST-${n}-KEY`]),
+  ...(clusterCaKey ? [clusterCaKey] : []),
   'BEGIN RSA PRIVATE KEY',
+  'BEGIN PRIVATE KEY',
   TOKEN,
   READER_TOKEN,
   ADMIN_TOKEN,

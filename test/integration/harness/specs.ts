@@ -2,14 +2,22 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import type { SpecInput } from '../../../src/magnum/spec.js';
+import type { RealCapiContext } from './real-capi-context.js';
 import { ROOT } from './service.js';
 
-export function clusterSpec(name: string, change: (s: SpecInput) => void = () => {}): SpecInput & { cluster: { uuid: string } } {
+/**
+ * The default fixture as a cluster of its own. Where the real Cluster API
+ * controllers run, its key pairs are the played clusters' CA (the bootstrap
+ * provider parses them); `ca` names another management cluster's.
+ */
+export function clusterSpec(name: string, change: (s: SpecInput) => void = () => {}, ca: RealCapiContext['clusterCa'] | undefined = inject('realCapi')?.clusterCa): SpecInput & { cluster: { uuid: string } } {
   const s = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/specs/default.json'), 'utf8')) as SpecInput;
   // Random: the test files share one process and one management cluster, and a counter restarts in each file.
   const uuid = `00000000-0000-4000-8000-${randomBytes(6).toString('hex')}`;
   s.cluster = { ...s.cluster, uuid, name, stack_id: null };
+  if (ca) s.certificates = { ca, etcd: ca, proxy: ca, sa: ca };
   change(s);
   return s as SpecInput & { cluster: { uuid: string } };
 }

@@ -51,10 +51,12 @@ export async function seedSecrets(kubeconfig: string, spec: SpecInput, stack: st
     namespace: NAMESPACE,
     body: { metadata: { name: `${stack}-cloud-credentials`, labels }, stringData: { cacert: '-----BEGIN CERTIFICATE-----\nseed\n-----END CERTIFICATE-----\n', 'clouds.yaml': clouds } },
   });
-  for (const name of ['ca', 'etcd', 'proxy', 'sa']) {
+  // The cluster's key pairs from Magnum's certificate manager, as the spec carries them (the real bootstrap provider parses them).
+  for (const name of ['ca', 'etcd', 'proxy', 'sa'] as const) {
+    const pair = spec.certificates?.[name];
     await core.createNamespacedSecret({
       namespace: NAMESPACE,
-      body: { metadata: { name: `${stack}-${name}`, labels }, type: 'cluster.x-k8s.io/secret', stringData: { 'tls.crt': `seed ${name} cert`, 'tls.key': `TEST-${name}-KEY` } },
+      body: { metadata: { name: `${stack}-${name}`, labels }, type: 'cluster.x-k8s.io/secret', stringData: { 'tls.crt': pair?.cert ?? `seed ${name} cert`, 'tls.key': pair?.key ?? `TEST-${name}-KEY` } },
     });
   }
 }

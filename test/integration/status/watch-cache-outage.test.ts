@@ -90,7 +90,7 @@ describe('WatchCache through an API outage', () => {
     expect(cache.synced().ok).toBe(false);
 
     // Changes made while the cache cannot see them.
-    await k.create('Cluster', NS, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'during-outage-abc', labels: { 'capi.stackhpc.com/cluster': 'during-outage-abc' } }, spec: {} });
+    await k.create('Cluster', NS, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'during-outage-abc', labels: { 'capi.stackhpc.com/cluster': 'during-outage-abc' } }, spec: { paused: true } });
     expect(cache.objectsFor(NS, 'during-outage-abc').cluster).toBeUndefined();
 
     await cut.up();
@@ -110,7 +110,7 @@ describe('WatchCache through an API outage', () => {
       await vi.waitFor(() => expect(silent.synced().ok).toBe(true), { timeout: 20_000 });
 
       cut.freeze();
-      await k.create('Cluster', NS, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'while-silent-abc', labels: { 'capi.stackhpc.com/cluster': 'while-silent-abc' } }, spec: {} });
+      await k.create('Cluster', NS, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'while-silent-abc', labels: { 'capi.stackhpc.com/cluster': 'while-silent-abc' } }, spec: { paused: true } });
       await expect.poll(() => silent.synced().ok, { timeout: 15_000 }).toBe(false);
       expect(silent.synced().reason).toMatch(/broken/);
       expect(silent.objectsFor(NS, 'while-silent-abc').cluster).toBeUndefined();

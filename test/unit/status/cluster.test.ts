@@ -80,6 +80,10 @@ describe('cluster transitions', () => {
     ['resize: the group is still scaling', spec('UPDATE_IN_PROGRESS', { 'default-master': { status: 'UPDATE_COMPLETE' } }), readyObjects({ machineDeployments: [md('default-worker', 'ScalingUp', 4)] }), 'UPDATE_IN_PROGRESS', /default-worker: 0\/4 machines ready/],
     ['upgrade: control plane rolling', spec('UPDATE_IN_PROGRESS'), readyObjects({ controlPlane: kcp({ replicas: 3, updated: 1, ready: 3, version: 'v1.30.2' }) }), 'UPDATE_IN_PROGRESS', /control plane: 3\/3 machines ready/],
     ['delete: Cluster still there', spec('DELETE_IN_PROGRESS'), readyObjects(), 'DELETE_IN_PROGRESS', /deleting/],
+    // What the real Cluster controller leaves while CAPO holds the OpenStackCluster: it was never Ready, and that is not what the delete waits on.
+    ['delete: the teardown waits on the infrastructure\'s deletion, not its readiness', spec('DELETE_IN_PROGRESS'),
+      { ...NO_OBJECTS, cluster: cluster([cond('InfrastructureReady', 'False')], { metadata: { name: RELEASE, deletionTimestamp: '2026-06-01T10:00:00Z' } }), openstackCluster: { kind: 'OpenStackCluster', metadata: { name: RELEASE, namespace: 'magnum-p', deletionTimestamp: '2026-06-01T10:00:01Z' }, status: {} } },
+      'DELETE_IN_PROGRESS', new RegExp(`^deleting: Cluster API is removing the cluster: waiting for OpenStackCluster magnum-p/${RELEASE} \\(being deleted\\)$`)],
     ['delete: gone from the cache, not yet confirmed', spec('DELETE_IN_PROGRESS'), NO_OBJECTS, 'DELETE_IN_PROGRESS', /confirming the Cluster is gone/],
     ['OpenStackCluster failure reason surfaces', spec('CREATE_IN_PROGRESS'), readyObjects({ cluster: cluster([cond('InfrastructureReady', 'False')]), openstackCluster: osc(false, { failureReason: 'CreateError', failureMessage: 'Neutron 409: network has ports' }) }), 'CREATE_IN_PROGRESS', /OpenStackCluster: CreateError: Neutron 409: network has ports/],
     ['a complete cluster stays complete when things wobble', spec('CREATE_COMPLETE'), readyObjects({ controlPlane: kcp({ ready: 0 }) }), 'CREATE_COMPLETE', null],

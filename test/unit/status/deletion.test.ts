@@ -1,6 +1,7 @@
 /** DELETE_COMPLETE from fresh reads of everything the release had (issue 14, defect 2). */
 import { describe, expect, it } from 'vitest';
-import { judgeDeletion, type ReleaseRemains, type RemainingObject } from '../../../src/status/deletion.js';
+import { judgeDeletion, teardownWaiting, type ReleaseRemains, type RemainingObject } from '../../../src/status/deletion.js';
+import { NO_OBJECTS, type CapiObject, type ClusterObjects } from '../../../src/status/objects.js';
 
 const obj = (kind: string, name: string, extra: Partial<RemainingObject> = {}): RemainingObject => ({ kind, namespace: 'magnum-p', name, owned: false, deleting: false, ...extra });
 const nothing: ReleaseRemains = { releasePresent: false, objects: [], unreadable: [] };
@@ -24,5 +25,21 @@ describe('judgeDeletion', () => {
     if (verdict.gone) return;
     expect(verdict.reason).toMatch(reason);
     expect(verdict.orphans.map((o) => o.name)).toEqual(orphans);
+  });
+});
+
+describe('teardownWaiting: what Cluster API\'s teardown still has to delete while the Cluster exists', () => {
+  const o = (kind: string, name: string, deleting = false, status: Record<string, unknown> = {}): CapiObject => ({ kind, metadata: { name, namespace: 'magnum-p', ...(deleting ? { deletionTimestamp: '2026-06-01T10:00:00Z' } : {}) }, status });
+  const machines = [o('Machine', 'r-w-1', true), o('Machine', 'r-w-2')];
+  it.each<[string, ClusterObjects, string]>([
+    ['workers first, in the controller\'s order', { ...NO_OBJECTS, machines, machineDeployments: [o('MachineDeployment', 'r-w', true)], controlPlane: o('KubeadmControlPlane', 'r-control-plane'), openstackCluster: o('OpenStackCluster', 'r') },
+      'Cluster API is removing the cluster: waiting for 2 Machines, 1 MachineDeployment, KubeadmControlPlane magnum-p/r-control-plane, OpenStackCluster magnum-p/r'],
+    ['the infrastructure last, held by CAPO', { ...NO_OBJECTS, openstackCluster: o('OpenStackCluster', 'r', true) },
+      'Cluster API is removing the cluster: waiting for OpenStackCluster magnum-p/r (being deleted)'],
+    ['CAPO\'s failure to delete is named', { ...NO_OBJECTS, openstackCluster: o('OpenStackCluster', 'r', true, { failureReason: 'DeleteError', failureMessage: 'router has ports' }) },
+      'Cluster API is removing the cluster: waiting for OpenStackCluster magnum-p/r (being deleted); OpenStackCluster: DeleteError: router has ports'],
+    ['only the Cluster left: its finalizer', NO_OBJECTS, 'Cluster API is removing the cluster'],
+  ])('%s', (_name, objects, reason) => {
+    expect(teardownWaiting(objects)).toBe(reason);
   });
 });

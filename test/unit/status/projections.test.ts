@@ -158,6 +158,13 @@ const SCENARIOS: [string, ClusterObjects][] = [
     }),
   ],
   ['deleting', readyObjects({ cluster: cluster(undefined, { metadata: { name: RELEASE, deletionTimestamp: T } }) })],
+  ['tearing down: the control plane and the infrastructure being deleted', readyObjects({
+    cluster: cluster(undefined, { metadata: { name: RELEASE, deletionTimestamp: T } }),
+    controlPlane: { ...kcp(), metadata: { name: `${RELEASE}-control-plane`, deletionTimestamp: T } },
+    openstackCluster: { ...osc(), metadata: { name: RELEASE, deletionTimestamp: T } },
+    machineDeployments: [],
+    machines: [],
+  })],
 ];
 
 /** Everything the sidecar computes from the cache, for one set of objects. */
