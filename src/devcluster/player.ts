@@ -62,6 +62,17 @@ export function addressOf(uid: string): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
 }
 
+/** The Node status a kubelet posts while the node is fine. */
+export function kubeletNodeStatus(name: string, address: string, version: string | undefined, now: string) {
+  return {
+    addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
+    conditions: [
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
+    ],
+    nodeInfo: { kubeletVersion: version ?? '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', operatingSystem: 'linux', architecture: 'amd64' },
+  };
+}
+
 export function startPlayer(opts: PlayerOptions): Player {
   const mgmt = new KubeConfig();
   mgmt.loadFromFile(opts.kubeconfigPath);
@@ -176,17 +187,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   async function registerNode(name: string, providerID: string, address: string, version: string | undefined): Promise<void> {
     const node: V1Node = { metadata: { name }, spec: { providerID } };
     await nodes.createNode({ body: node });
-    const now = new Date().toISOString();
-    await nodes.patchNodeStatus({
-      name,
-      body: {
-        status: {
-          addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }],
-          nodeInfo: { kubeletVersion: version ?? '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', operatingSystem: 'linux', architecture: 'amd64' },
-        },
-      },
-    }, MERGE);
+    await nodes.patchNodeStatus({ name, body: { status: kubeletNodeStatus(name, address, version, new Date().toISOString()) } }, MERGE);
   }
 
   /** The addon provider installs each addon once the cluster's API server answers. */
