@@ -64,7 +64,19 @@ capi_module() {
     log "pinning cluster-api $capi_version"
     rm -rf "$dir" && mkdir -p "$dir"
     cp "$here/capi/go.mod" "$here/capi/tools.go" "$dir/"
-    (cd "$dir" && go mod edit -require="sigs.k8s.io/cluster-api@$capi_version" && GOFLAGS=-mod=mod go mod tidy) >&2
+    local src
+    src=$(module_dir "sigs.k8s.io/cluster-api@$capi_version")
+    # From v1.14 the core manager is the core/ package, and the root module
+    # takes its api module through a replace to ./api, which a dependent
+    # ignores: point it at the same release of that module on the proxy.
+    if [ -f "$src/core/main.go" ]; then
+      sed -i 's#_ "sigs.k8s.io/cluster-api"$#_ "sigs.k8s.io/cluster-api/core"#' "$dir/tools.go"
+    fi
+    (cd "$dir" && go mod edit -require="sigs.k8s.io/cluster-api@$capi_version") >&2
+    if grep -q '^replace sigs.k8s.io/cluster-api/api => ./api' "$src/go.mod"; then
+      (cd "$dir" && go mod edit -replace="sigs.k8s.io/cluster-api/api=sigs.k8s.io/cluster-api/api@$capi_version") >&2
+    fi
+    (cd "$dir" && GOFLAGS=-mod=mod go mod tidy) >&2
     touch "$dir/.complete"
   fi
   printf '%s' "$dir"
@@ -101,7 +113,10 @@ gather_crds() {
     capi=$(module_dir "sigs.k8s.io/cluster-api@$capi_version")
     capo=$(module_dir "sigs.k8s.io/cluster-api-provider-openstack@$capo_version")
     rm -rf "$out" && mkdir -p "$out/webhooks"
-    cp "$capi"/config/crd/bases/cluster.x-k8s.io_*.yaml "$capi"/config/crd/bases/addons.cluster.x-k8s.io_*.yaml "$out/"
+    # The core manager's config moved under core/ in v1.14.
+    local core_config=$capi/config
+    [ -d "$capi/core/config" ] && core_config=$capi/core/config
+    cp "$core_config"/crd/bases/cluster.x-k8s.io_*.yaml "$core_config"/crd/bases/addons.cluster.x-k8s.io_*.yaml "$out/"
     # The contract labels kustomize adds when the providers are released: the
     # core controllers find a provider's API version for their contract by them.
     local contract
@@ -112,7 +127,7 @@ gather_crds() {
     for f in "$capo"/config/crd/bases/*.yaml; do
       with_label "$f" cluster.x-k8s.io/v1beta1 v1alpha6_v1alpha7_v1beta1 > "$out/$(basename "$f")"
     done
-    cp "$capi"/config/webhook/manifests.yaml "$out/webhooks/core.yaml"
+    cp "$core_config"/webhook/manifests.yaml "$out/webhooks/core.yaml"
     cp "$capi"/bootstrap/kubeadm/config/webhook/manifests.yaml "$out/webhooks/bootstrap.yaml"
     cp "$capi"/controlplane/kubeadm/config/webhook/manifests.yaml "$out/webhooks/control-plane.yaml"
     chmod -R u+w "$out"
@@ -127,7 +142,9 @@ etcd=$(build etcd "$here/etcd" . '-s -w')
 crds=$(gather_crds)
 capi_dir=$(capi_module)
 capi_ldflags="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$capi_version -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
-core=$(build capi-core "$capi_dir" sigs.k8s.io/cluster-api "$capi_ldflags")
+core_pkg=sigs.k8s.io/cluster-api
+grep -q '"sigs.k8s.io/cluster-api/core"' "$capi_dir/tools.go" && core_pkg=sigs.k8s.io/cluster-api/core
+core=$(build capi-core "$capi_dir" "$core_pkg" "$capi_ldflags")
 bootstrap=$(build capi-kubeadm-bootstrap "$capi_dir" sigs.k8s.io/cluster-api/bootstrap/kubeadm "$capi_ldflags")
 control_plane=$(build capi-kubeadm-control-plane "$capi_dir" sigs.k8s.io/cluster-api/controlplane/kubeadm "$capi_ldflags")
 log "binaries ready in $((SECONDS - started))s (cluster-api $capi_version, kubernetes $kube_version)"

@@ -64,6 +64,27 @@ export function addressOf(uid: string): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
 }
 
+/**
+ * The Node status a kubelet posts: Ready, and the pressure conditions, which it
+ * reports False while the node is fine. Cluster API v1.11+ sums all four into
+ * the Machine's NodeHealthy (a pressure not reported leaves it Unknown, so the
+ * Machine is never Available and a MachineDeployment rollout, which waits for
+ * its new Machines to be available, never finishes); v1.10 reads only Ready.
+ */
+export function kubeletNodeStatus(name: string, address: string, version: string | undefined, now: string) {
+  const pressure = (type: string, reason: string, message: string) => ({ type, status: 'False', reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+  return {
+    addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
+    conditions: [
+      pressure('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      pressure('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      pressure('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
+    ],
+    nodeInfo: { kubeletVersion: version ?? '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', operatingSystem: 'linux', architecture: 'amd64' },
+  };
+}
+
 export function startPlayer(opts: PlayerOptions): Player {
   const mgmt = new KubeConfig();
   mgmt.loadFromFile(opts.kubeconfigPath);
@@ -176,17 +197,7 @@ export function startPlayer(opts: PlayerOptions): Player {
   async function registerNode(name: string, providerID: string, address: string, version: string | undefined): Promise<void> {
     const node: V1Node = { metadata: { name }, spec: { providerID } };
     await nodes.createNode({ body: node });
-    const now = new Date().toISOString();
-    await nodes.patchNodeStatus({
-      name,
-      body: {
-        status: {
-          addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }],
-          nodeInfo: { kubeletVersion: version ?? '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', operatingSystem: 'linux', architecture: 'amd64' },
-        },
-      },
-    }, MERGE);
+    await nodes.patchNodeStatus({ name, body: { status: kubeletNodeStatus(name, address, version, new Date().toISOString()) } }, MERGE);
   }
 
   /** The addon provider installs each addon once the cluster's API server answers. */
