@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's `npm test`: the type check, then every suite. The suites are four independent
 // streams, each with its own management cluster(s), chart repository and ports: the unit and
-// integration projects, the fault project, and the shim on the newest Magnum and on 2025.1.
+// integration projects; the fault project, then the status suites again on the newest Cluster
+// API line; and the shim on the newest Magnum and on 2025.1.
 // Run one after another they spend most of their time waiting on helm, the API server and
 // Magnum's jobs, so they run side by side; each stream's output is printed whole when it ends,
 // so logs never interleave. `--serial` runs them one after another (a machine already busy).
@@ -17,12 +18,26 @@ const serial = process.argv.includes('--serial');
 const work = mkdtempSync(join(tmpdir(), 'mcs-test-'));
 const vitest = join(root, 'node_modules/.bin/vitest');
 
-/** name, argv, extra environment, and where its machine-readable counts land. */
+/** The newest Cluster API line whose real controllers the status suites also run against (scripts/mgmt-cluster/build.sh names it). */
+const NEWEST_CAPI = { MCS_CAPI_VERSION: 'newest' };
+const STATUS_SUITES = ['test/integration/status.test.ts', 'test/integration/status-trust.test.ts', 'test/integration/real-capi.test.ts'];
+
+/**
+ * Each stream is steps run one after another (each step: argv, extra environment, and where
+ * vitest writes its counts; pytest's are read from its closing lines).
+ */
 const streams = [
-  { name: 'unit + integration', argv: [vitest, 'run', '--project', 'unit', '--project', 'integration', ...jsonReport('vitest-main')], report: 'vitest-main' },
-  { name: 'faults', argv: [vitest, 'run', '--project', 'faults', ...jsonReport('vitest-faults')], report: 'vitest-faults' },
-  { name: 'shim, Magnum 23.0.0', argv: ['bash', 'shim/run-tests.sh'], env: { MAGNUM_VERSION: '23.0.0' } },
-  { name: 'shim, Magnum 20.0.2', argv: ['bash', 'shim/run-tests.sh'], env: { MAGNUM_VERSION: '20.0.2' } },
+  { name: 'unit + integration', steps: [{ argv: [vitest, 'run', '--project', 'unit', '--project', 'integration', ...jsonReport('vitest-main')], report: 'vitest-main' }] },
+  {
+    name: 'faults, then the status suites on the newest Cluster API line',
+    steps: [
+      { argv: [vitest, 'run', '--project', 'faults', ...jsonReport('vitest-faults')], report: 'vitest-faults' },
+      // Without the packaged charts these suites skip anyway: the managers of that line are not built for nothing.
+      { argv: [vitest, 'run', '--project', 'integration', ...STATUS_SUITES, ...jsonReport('vitest-newest-capi')], env: NEWEST_CAPI, report: 'vitest-newest-capi', needsCharts: true },
+    ],
+  },
+  { name: 'shim, Magnum 23.0.0', steps: [{ argv: ['bash', 'shim/run-tests.sh'], env: { MAGNUM_VERSION: '23.0.0' } }] },
+  { name: 'shim, Magnum 20.0.2', steps: [{ argv: ['bash', 'shim/run-tests.sh'], env: { MAGNUM_VERSION: '20.0.2' } }] },
 ];
 
 function jsonReport(name) {
@@ -31,35 +46,48 @@ function jsonReport(name) {
 
 const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { cwd: root, stdio: 'inherit' });
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+const charts = spawnSync('node', ['--import', 'tsx', 'test/support/chart-repo.ts', '--dir'], { cwd: root, encoding: 'utf8' });
 
-function run(stream) {
-  const log = join(work, `${stream.name.replace(/\W+/g, '-')}.log`);
-  const out = createWriteStream(log);
-  const started = Date.now();
+/** One step, its output appended to the stream's log; resolves with its exit code (and signal). */
+function step(s, out) {
   return new Promise((resolve) => {
-    out.on('open', () => {
-      const [cmd, ...args] = stream.argv;
-      const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...stream.env }, stdio: ['ignore', out, out] });
-      child.on('close', (code, signal) => {
-        out.close();
-        const result = { ...stream, log, code: code ?? 1, signal, seconds: Math.round((Date.now() - started) / 1000) };
-        process.stdout.write(`\n== ${stream.name}: exit ${result.code}${signal ? ` (${signal})` : ''} in ${result.seconds}s\n`);
-        process.stdout.write(readFileSync(log, 'utf8'));
-        resolve(result);
-      });
-    });
+    const [cmd, ...args] = s.argv;
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...s.env }, stdio: ['ignore', out, out] });
+    child.on('close', (code, signal) => resolve({ code: code ?? 1, signal }));
   });
 }
 
-/** Counts of one stream: vitest's JSON report, or the closing lines pytest printed. */
+/** Every step of a stream runs, a failed one included, so each reports its counts; the stream fails if any did. */
+async function run(stream) {
+  const log = join(work, `${stream.name.replace(/\W+/g, '-')}.log`);
+  const out = createWriteStream(log);
+  await new Promise((resolve) => out.on('open', resolve));
+  const started = Date.now();
+  const ends = [];
+  for (const s of stream.steps) {
+    if (s.needsCharts && charts.status !== 0) out.write(charts.stderr);
+    else ends.push(await step(s, out));
+  }
+  await new Promise((resolve) => out.end(resolve));
+  const failed = ends.find((e) => e.code !== 0);
+  const result = { ...stream, log, code: failed?.code ?? 0, signal: failed?.signal, seconds: Math.round((Date.now() - started) / 1000) };
+  process.stdout.write(`\n== ${stream.name}: exit ${result.code}${result.signal ? ` (${result.signal})` : ''} in ${result.seconds}s\n`);
+  process.stdout.write(readFileSync(log, 'utf8'));
+  return result;
+}
+
+/** Counts of one stream: its steps' vitest JSON reports, and the closing lines pytest printed. */
 function counts(result) {
   const c = { passed: 0, failed: 0, skipped: 0 };
-  if (result.report) {
-    const file = join(work, `${result.report}.json`);
-    if (!existsSync(file)) return c;
+  for (const { report } of result.steps.filter((s) => s.report)) {
+    const file = join(work, `${report}.json`);
+    if (!existsSync(file)) continue;
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+    c.passed += r.numPassedTests;
+    c.failed += r.numFailedTests;
+    c.skipped += r.numPendingTests + r.numTodoTests;
   }
+  if (result.steps.some((s) => s.report)) return c;
   for (const line of readFileSync(result.log, 'utf8').split('\n')) {
     // pytest's closing line: "105 passed, 2 skipped, 43 warnings, 40 subtests passed in 254.11s".
     // Subtests run inside tests already counted.

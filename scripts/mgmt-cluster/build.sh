@@ -6,7 +6,7 @@
 # Everything lands under ${XDG_CACHE_HOME:-~/.cache}/magnum-capi-sidecar,
 # keyed by the pinned versions and the build flags, so a warm run reuses it.
 # MCS_CAPI_VERSION chooses the Cluster API release (default: the one
-# capi/go.mod pins). Progress and build times go to stderr; the last line on
+# capi/go.mod pins; `newest`: the newest line below). Progress and build times go to stderr; the last line on
 # stdout is JSON: {"kubeApiserver", "etcd", "crds", "capi": {...}}.
 set -euo pipefail
 
@@ -14,7 +14,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/lib/build-cache.sh
 . "$here/../lib/build-cache.sh"
 pinned_capi_version=$(sed -n 's/^require sigs.k8s.io\/cluster-api \(v[^ ]*\)$/\1/p' "$here/capi/go.mod")
+# The newest Cluster API line whose managers build from the Go module proxy and whose real
+# controllers pass the status suites; it still serves the v1beta1 API the chart renders, and stores
+# v1beta2. CI runs the status suites against it too (MCS_CAPI_VERSION=newest).
+newest_capi_version=v1.13.6
 capi_version=${MCS_CAPI_VERSION:-$pinned_capi_version}
+[ "$capi_version" = newest ] && capi_version=$newest_capi_version
 capo_version=v0.11.3
 
 log() { echo "mgmt-cluster: $*" >&2; }

@@ -151,10 +151,11 @@ describe.skipIf(!repo)('status you can trust, on the real chart', () => {
       return res.json() as { health_status: string; health_status_reason: Record<string, string> };
     };
     await expect.poll(async () => (await call('GET', `/v1/clusters/${spec.cluster.uuid}/health`)).statusCode).toBe(200);
+    // The real Cluster controller's own words for what it waits on; the held control plane has said nothing.
+    await expect.poll(async () => (await health()).health_status_reason.cluster, SLOW).toMatch(/InfrastructureReady \(WaitingForInfrastructure\)/);
     const fresh = await health();
     expect(fresh.health_status).toBe('UNHEALTHY');
-    console.info(`fresh health: ${JSON.stringify(fresh.health_status_reason)}`);
-    expect(fresh.health_status_reason).toMatchObject({ controlplane: 'Waiting on conditions (not reported yet)' });
+    expect(fresh.health_status_reason).toMatchObject({ controlplane: 'Waiting on conditions (not reported yet)', infrastructure: 'Infrastructure not ready. Ready (not reported yet)' });
     const named = await health('?nodegroup=default-worker&nodegroup=gpu');
     expect(named.health_status_reason.nodegroup).toMatch(/gpu resource not found\./);
   });

@@ -127,6 +127,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   process.stdout.write(dir
     ? `real openstack-cluster charts tested: ${packagedVersions(dir).map((v) => (v === REAL_CHART_VERSION ? `${v} (every suite)` : `${v} (version matrix)`)).join(', ')}; archives from ${dir}\n`
     : `real openstack-cluster charts tested: none (${skipNotice('every real-chart suite')})\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--dir')) {
+  // For scripts/test-all.mjs: whether a step that needs the charts can run (exit 3, with the skip line, when not).
+  const dir = realChartsDir();
+  if (dir) process.stdout.write(`${dir}\n`);
+  else process.stderr.write(`${skipNotice('the status suites on the newest Cluster API line')}\n`);
+  process.exit(dir ? 0 : 3);
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = realChartsDir();
   if (!dir) {
