@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The README's `npm test`: the type check, then every suite. The suites are four independent
+// The README's `npm test`: the type check, then every suite. The suites are five independent
 // streams, each with its own management cluster(s), chart repository and ports: the unit and
-// integration projects; the fault project, then the status suites again on the newest Cluster
-// API line; and the shim on the newest Magnum and on 2025.1.
+// integration projects but the cluster lifecycles; the lifecycles; the fault project, then the
+// status suites again on the newest Cluster API line; and the shim on the newest Magnum and on 2025.1.
 // Run one after another they spend most of their time waiting on helm, the API server and
 // Magnum's jobs, so they run side by side; each stream's output is printed whole when it ends,
 // so logs never interleave. `--serial` runs them one after another (a machine already busy).
@@ -21,13 +21,22 @@ const vitest = join(root, 'node_modules/.bin/vitest');
 /** The newest Cluster API line whose real controllers the status suites also run against (scripts/mgmt-cluster/build.sh names it). */
 const NEWEST_CAPI = { MCS_CAPI_VERSION: 'newest' };
 const STATUS_SUITES = ['test/integration/status.test.ts', 'test/integration/status-trust.test.ts', 'test/integration/real-capi.test.ts'];
+/**
+ * The integration files that wait longest on the real controllers, in a stream (and a management
+ * cluster) of their own, so the run lasts about as long as its longest stream.
+ */
+const LIFECYCLE_SUITES = [...STATUS_SUITES, 'test/integration/chart-versions.test.ts', 'test/integration/replicas.test.ts'];
 
 /**
  * Each stream is steps run one after another (each step: argv, extra environment, and where
  * vitest writes its counts; pytest's are read from its closing lines).
  */
 const streams = [
-  { name: 'unit + integration', steps: [{ argv: [vitest, 'run', '--project', 'unit', '--project', 'integration', ...jsonReport('vitest-main')], report: 'vitest-main' }] },
+  {
+    name: 'unit + integration',
+    steps: [{ argv: [vitest, 'run', '--project', 'unit', '--project', 'integration', ...LIFECYCLE_SUITES.flatMap((f) => ['--exclude', f]), ...jsonReport('vitest-main')], report: 'vitest-main' }],
+  },
+  { name: 'integration: cluster lifecycles', steps: [{ argv: [vitest, 'run', '--project', 'integration', ...LIFECYCLE_SUITES, ...jsonReport('vitest-lifecycles')], report: 'vitest-lifecycles' }] },
   {
     name: 'faults, then the status suites on the newest Cluster API line',
     steps: [

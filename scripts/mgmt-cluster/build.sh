@@ -17,7 +17,7 @@ pinned_capi_version=$(sed -n 's/^require sigs.k8s.io\/cluster-api \(v[^ ]*\)$/\1
 # The newest Cluster API line whose managers build from the Go module proxy and whose real
 # controllers pass the status suites; it still serves the v1beta1 API the chart renders, and stores
 # v1beta2. CI runs the status suites against it too (MCS_CAPI_VERSION=newest).
-newest_capi_version=v1.13.6
+newest_capi_version=v1.14.2
 capi_version=${MCS_CAPI_VERSION:-$pinned_capi_version}
 [ "$capi_version" = newest ] && capi_version=$newest_capi_version
 capo_version=v0.11.3

@@ -48,7 +48,12 @@ interface Certs {
   servingKey: string;
 }
 
-/** A namespace no Magnum cluster lives in: the control-plane manager watches it, so it reconciles nothing. */
+/**
+ * A namespace no Magnum cluster lives in: the control-plane manager watches it, so it reconciles nothing.
+ * Only a manager that reconciles nothing may be scoped so: from v1.14 a reconciler's cache-consistency
+ * check reads a cluster-wide informer's store, and a namespace-scoped cache's informer has none
+ * ("failed to cast MachineSet informer to SharedIndexInformer"; the create stalls).
+ */
 const NOTHING_TO_RECONCILE = 'mcs-kubeadm-control-plane-idle';
 
 export async function startCapiManagers(opts: {

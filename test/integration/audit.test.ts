@@ -36,9 +36,13 @@ describe.skipIf(!repo)('the audit trail against the real chart and API server', 
     expect(updated.statusCode, updated.body).toBe(202);
     expect((await svc.app.inject({ method: 'DELETE', url: `/v1/clusters/${uuid}`, headers: READER_AUTH, payload: live })).statusCode).toBe(403);
 
-    // As Cluster API writes it once the control plane is up.
+    // As Cluster API writes it once the control plane is up (over the one the played control plane may have written already).
     const text = `apiVersion: v1\nkind: Config\nusers: [{name: admin, user: {client-key-data: ${WORKLOAD_KEY}}}]\n`;
-    await k.core.createNamespacedSecret({ namespace, body: { metadata: { name: `${stack}-kubeconfig` }, data: { value: Buffer.from(text).toString('base64') } } });
+    const kubeconfigSecret = { metadata: { name: `${stack}-kubeconfig`, labels: { 'cluster.x-k8s.io/cluster-name': stack } }, type: 'cluster.x-k8s.io/secret', data: { value: Buffer.from(text).toString('base64') } };
+    await k.core.createNamespacedSecret({ namespace, body: kubeconfigSecret }).catch(async (err: { code?: number }) => {
+      if (err.code !== 409) throw err;
+      await k.core.replaceNamespacedSecret({ namespace, name: kubeconfigSecret.metadata.name, body: kubeconfigSecret });
+    });
     expect((await svc.app.inject({ method: 'GET', url: `/v1/clusters/${uuid}/kubeconfig`, headers: AUTH })).statusCode).toBe(403);
     const read = await svc.app.inject({ method: 'GET', url: `/v1/clusters/${uuid}/kubeconfig`, headers: ADMIN_AUTH });
     expect(read.statusCode, read.body).toBe(200);

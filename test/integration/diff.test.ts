@@ -52,11 +52,14 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('preview with %s', (label, helm) => {
     return res.json();
   };
 
-  /** What a write would change: helm's revisions (from helm itself), the release's secrets and its Lease, each with its resourceVersion. */
+  /**
+   * What a write would change: helm's revisions (from helm itself), the secrets helm and the sidecar
+   * write for the release (not the ones Cluster API's controllers keep writing) and its Lease, each with its resourceVersion.
+   */
   async function writes() {
     const history = await execa(join(ROOT, helm), ['history', stack, '--namespace', NS, '--output', 'json', '--kubeconfig', kubeconfig]);
     const secrets = (await k.core.listNamespacedSecret({ namespace: NS })).items
-      .filter((s) => s.metadata!.name!.includes(stack))
+      .filter((s) => s.metadata!.name!.startsWith(`sh.helm.release.v1.${stack}.`) || s.metadata?.labels?.['magnum.openstack.org/cluster-uuid'] === spec.cluster.uuid)
       .map((s) => `${s.metadata!.name} ${s.metadata!.resourceVersion}`)
       .sort();
     const lease = await leases.readNamespacedLease({ namespace: NS, name: `mcs-release-${stack}` });

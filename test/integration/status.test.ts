@@ -123,7 +123,7 @@ describe.skipIf(!REPO)('status from the watch cache, on the real Cluster API con
     await expect.poll(async () => (await status(creating)).cluster.status_reason, SLOW).toMatch(/OpenStackCluster: CreateError: quota exceeded for networks/);
     const failed = await status(creating);
     console.info(`after CAPO's terminal failure: ${failed.cluster.status}: ${failed.cluster.status_reason}; Cluster phase ${(await k.get('Cluster', NS, stack))?.status?.phase}`);
-    // Terminal for the Cluster controller (phase Failed); the sidecar fails the create at its deadline, with this reason.
+    // Terminal for CAPO and, up to v1.10, for the Cluster controller (phase Failed); the sidecar fails the create at its deadline, with this reason.
     expect(failed.cluster.status).toBe('CREATE_IN_PROGRESS');
 
     const deleting = withStack(s, stack, 'DELETE_IN_PROGRESS');

@@ -35,6 +35,11 @@ export function kube(kubeconfig: string) {
         throw err;
       }
     },
+    /** Deleted: gone, or held by a real controller's finalizer while it tears down what the object holds. */
+    async deleted(kind: Kind, namespace: string, name: string): Promise<boolean> {
+      const o = await this.get(kind, namespace, name);
+      return o === null || Boolean(o.metadata.deletionTimestamp);
+    },
     async list(kind: Kind, namespace: string): Promise<Record<string, any>[]> {
       const res = (await custom.listNamespacedCustomObject({ ...kinds[kind], namespace })) as { items: Record<string, any>[] };
       return res.items;

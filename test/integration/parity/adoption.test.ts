@@ -125,7 +125,9 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('a magnum-capi-helm 1.4.0 cluster dri
       expect((await k.list(kind, NAMESPACE)).filter((o) => o.metadata.labels?.['capi.stackhpc.com/cluster'] === stack), kind).toEqual([]);
     }
     expect(answer?.application_credential_id).toBe(APP_CRED_ID);
-    expect((await k.secrets(NAMESPACE)).filter((s) => s.name.startsWith(`${stack}-`))).toEqual([]);
+    // The old driver's secrets go with DELETE_COMPLETE; Cluster API's (kubeconfig, bootstrap data) with their owners, by garbage collection.
+    expect((await k.secrets(NAMESPACE)).filter((s) => s.labels['magnum.openstack.org/cluster-uuid'] === spec.cluster.uuid)).toEqual([]);
+    await expect.poll(async () => (await k.secrets(NAMESPACE)).filter((s) => s.name.startsWith(`${stack}-`)).map((s) => s.name), SLOW).toEqual([]);
   });
 });
 
