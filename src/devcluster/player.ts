@@ -10,13 +10,14 @@
  * would, and collects what a garbage collector would (no kube-controller-manager
  * runs): Secrets whose owners are gone, Nodes whose machine is gone.
  *
- * One reconcile pass every few hundred milliseconds, each step idempotent and
- * written as a merge patch, so it needs no state and never fights a controller.
+ * One reconcile pass every few hundred milliseconds while there is work, every
+ * second or so while there is none, each step idempotent and written as a merge
+ * patch, so it needs no state and never fights a controller.
  * A namespace's hold annotation (hold.ts) makes it leave named objects alone,
  * and an OpenStackCluster with a failureReason stays failed, as CAPO's v1beta1
  * failures are terminal.
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node, type V1Secret } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { holdsByNamespace, type Held, type HoldableKind } from './hold.js';
 import { LOCAL_KINDS, type LocalKind } from './kinds.js';
@@ -42,12 +43,16 @@ type Kind = LocalKind;
 const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 const PROVIDER_ID_PREFIX = 'openstack:///';
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface PlayerOptions {
   kubeconfigPath: string;
   workload: { server: string; kubeconfigPath: string };
   log: Log;
-  intervalMs?: number;
+  /** Between passes while the last one wrote something (a cluster is coming up or going). */
+  busyIntervalMs?: number;
+  /** Between passes while nothing was left to play: the polling is most of what a quiet cluster costs its API server. */
+  idleIntervalMs?: number;
 }
 
 export interface Player {
@@ -99,21 +104,22 @@ export function startPlayer(opts: PlayerOptions): Player {
   let holds = new Map<string, Held>();
   const invalidHolds = new Set<string>();
   const held = (kind: HoldableKind, o: Obj) => holds.get(o.metadata.namespace!)?.(kind, o.metadata.name) ?? false;
+  /** Writes of the current pass: a pass that wrote is followed soon by the next, whose reads see what it started. */
+  let writes = 0;
+  const wrote = <T>(request: Promise<T>): Promise<T> => {
+    writes++;
+    return request;
+  };
   const patch = (kind: Kind, o: Obj, body: object) =>
-    custom.patchNamespacedCustomObject({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body }, MERGE);
+    wrote(custom.patchNamespacedCustomObject({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body }, MERGE));
   const patchStatus = (kind: Kind, o: Obj, status: object) =>
-    custom.patchNamespacedCustomObjectStatus({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body: { status } }, MERGE);
+    wrote(custom.patchNamespacedCustomObjectStatus({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body: { status } }, MERGE));
 
-  async function ensureKubeconfigSecret(cluster: Obj): Promise<void> {
+  async function ensureKubeconfigSecret(cluster: Obj, secrets: Set<string>): Promise<void> {
     const namespace = cluster.metadata.namespace!;
     const name = `${cluster.metadata.name}-kubeconfig`;
-    try {
-      await core.readNamespacedSecret({ namespace, name });
-      return;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
-    }
-    await core.createNamespacedSecret({
+    if (secrets.has(`${namespace}/${name}`)) return;
+    await wrote(core.createNamespacedSecret({
       namespace,
       body: {
         metadata: {
@@ -124,18 +130,19 @@ export function startPlayer(opts: PlayerOptions): Player {
         type: 'cluster.x-k8s.io/secret',
         data: { value: workloadKubeconfig.toString('base64') },
       },
-    });
+      // One written without Cluster API's label (which the list selects on) is left as it is.
+    })).catch(ignoreConflict);
   }
 
   /** CAPO: the network, router and load balancer exist; the API server answers at the workload server. */
-  async function playInfrastructure(clusters: Obj[], infra: Obj[]): Promise<void> {
+  async function playInfrastructure(clusters: Obj[], infra: Obj[], secrets: Set<string>): Promise<void> {
     const endpoint = new URL(opts.workload.server);
     for (const o of infra) {
       if (o.metadata.deletionTimestamp || held('OpenStackCluster', o) || o.status?.failureReason) continue;
       const cluster = clusters.find((c) => c.metadata.namespace === o.metadata.namespace && c.spec?.infrastructureRef?.name === o.metadata.name);
       if (!cluster || cluster.metadata.deletionTimestamp) continue;
       // Before ready: the Cluster controller reads the kubeconfig as soon as the infrastructure is.
-      await ensureKubeconfigSecret(cluster);
+      await ensureKubeconfigSecret(cluster, secrets);
       if (!o.spec?.controlPlaneEndpoint?.host) {
         await patch('OpenStackCluster', o, { spec: { controlPlaneEndpoint: { host: endpoint.hostname, port: Number(endpoint.port) } } });
       }
@@ -196,7 +203,7 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   async function registerNode(name: string, providerID: string, address: string, version: string | undefined): Promise<void> {
     const node: V1Node = { metadata: { name }, spec: { providerID } };
-    await nodes.createNode({ body: node });
+    await wrote(nodes.createNode({ body: node }));
     await nodes.patchNodeStatus({ name, body: { status: kubeletNodeStatus(name, address, version, new Date().toISOString()) } }, MERGE);
   }
 
@@ -211,46 +218,48 @@ export function startPlayer(opts: PlayerOptions): Player {
   }
 
   /** What the garbage collector would delete: Secrets whose Cluster or KubeadmConfig owners are gone, Nodes whose server is gone. */
-  async function collectGarbage(live: Set<string>, infra: Obj[], nodeList: V1Node[]): Promise<void> {
-    const secrets = await core.listSecretForAllNamespaces({});
-    for (const s of secrets.items) {
+  async function collectGarbage(live: Set<string>, infra: Obj[], nodeList: V1Node[], secrets: V1Secret[]): Promise<void> {
+    for (const s of secrets) {
       const owners = (s.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Cluster' || r.kind === 'KubeadmConfig');
       if (owners.length === 0 || owners.length !== (s.metadata?.ownerReferences ?? []).length) continue;
       if (owners.some((r) => live.has(r.uid))) continue;
-      await core.deleteNamespacedSecret({ namespace: s.metadata!.namespace!, name: s.metadata!.name! }).catch(ignoreNotFound);
+      await wrote(core.deleteNamespacedSecret({ namespace: s.metadata!.namespace!, name: s.metadata!.name! })).catch(ignoreNotFound);
     }
     const servers = new Set(infra.map((o) => `${PROVIDER_ID_PREFIX}${o.metadata.uid}`));
     for (const n of nodeList) {
       if (n.spec?.providerID?.startsWith(PROVIDER_ID_PREFIX) && !servers.has(n.spec.providerID)) {
-        await nodes.deleteNode({ name: n.metadata!.name! }).catch(ignoreNotFound);
+        await wrote(nodes.deleteNode({ name: n.metadata!.name! })).catch(ignoreNotFound);
       }
     }
   }
 
   async function reconcile(): Promise<void> {
-    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests, nodeList, namespaces] = await Promise.all([
+    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests, nodeList, namespaces, capiSecrets] = await Promise.all([
       list('Cluster'), list('Machine'), list('KubeadmConfig'), list('KubeadmControlPlane'), list('OpenStackCluster'), list('OpenStackMachine'),
       list('HelmRelease'), list('Manifests'), nodes.listNode().then((r) => r.items), core.listNamespace().then((r) => r.items),
+      // Only Cluster API's secrets, as metadata: helm's release records are large and never the player's business.
+      // (A metadata list with no item comes without `items`.)
+      core.listSecretForAllNamespaces({ labelSelector: CLUSTER_NAME_LABEL }, setHeaderOptions('Accept', METADATA_LIST)).then((r) => r.items ?? []),
     ]);
     holds = holdsByNamespace(namespaces.map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
       if (!invalidHolds.has(ns)) opts.log(`cluster-api player: namespace ${ns} holds everything: ${reason}`);
       invalidHolds.add(ns);
     });
-    await playInfrastructure(clusters, infraClusters);
+    await playInfrastructure(clusters, infraClusters, new Set(capiSecrets.map((x) => `${x.metadata!.namespace}/${x.metadata!.name}`)));
     await playControlPlanes(clusters, planes);
     await playMachines(machines, infraMachines, new Set(nodeList.map((n) => n.metadata!.name!)));
     await playAddons(clusters, 'HelmRelease', helmReleases);
     await playAddons(clusters, 'Manifests', manifests);
     const live = new Set([...clusters, ...configs].map((o) => o.metadata.uid));
-    await collectGarbage(live, infraMachines, nodeList);
+    await collectGarbage(live, infraMachines, nodeList, capiSecrets);
   }
 
   let stopped = false;
   let lastError = '';
-  const interval = opts.intervalMs ?? 300;
   let pass: Promise<void> = Promise.resolve();
   const loop = async () => {
     while (!stopped) {
+      writes = 0;
       pass = reconcile().then(
         () => {
           lastError = '';
@@ -263,6 +272,7 @@ export function startPlayer(opts: PlayerOptions): Player {
         },
       );
       await pass;
+      const interval = writes > 0 || lastError ? (opts.busyIntervalMs ?? 300) : (opts.idleIntervalMs ?? 1_000);
       if (!stopped) await new Promise((r) => setTimeout(r, interval));
     }
   };
@@ -278,6 +288,10 @@ export function startPlayer(opts: PlayerOptions): Player {
 
 function ignoreNotFound(err: unknown): void {
   if ((err as { code?: number }).code !== 404) throw err;
+}
+
+function ignoreConflict(err: unknown): void {
+  if ((err as { code?: number }).code !== 409) throw err;
 }
 
 function describe(err: unknown): string {
