@@ -38,7 +38,11 @@ describe.skipIf(!chartRepo)('three sidecar replicas on one management cluster', 
       MCS_CHART__DEFAULT_VERSION: REAL_CHART_VERSION,
       MCS_HELM__BINARY: HELM,
       MCS_HELM__TIMEOUT_SECONDS: '60',
-      MCS_LEASE__DURATION_SECONDS: '4',
+      // Short, so the kill -9 case waits little for the expiry; long enough that renewals are not
+      // missed with the real Cluster API controllers loading the machine (at 4 s one was, once in a
+      // full run: a replica took the lease while the old holder's helm still ran, and answered
+      // 503 helm_release_locked; a lost lease does not stop a running helm yet).
+      MCS_LEASE__DURATION_SECONDS: '10',
       // Long enough that several of the 30 queued updates get their turn on a loaded 2-core machine.
       MCS_LEASE__WAIT_SECONDS: '45',
     });
