@@ -19,6 +19,8 @@
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node, type V1Secret } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import { LABEL_CAPI_CLUSTER as CLUSTER_NAME_LABEL } from '../kube/labels.js';
+import { METADATA_LIST } from '../kube/list-watch.js';
 import { holdsByNamespace, type Held, type HoldableKind } from './hold.js';
 import { LOCAL_KINDS, type LocalKind } from './kinds.js';
 import type { Log } from './process.js';
@@ -40,19 +42,17 @@ interface Obj {
 const KINDS = LOCAL_KINDS;
 type Kind = LocalKind;
 
-const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 const PROVIDER_ID_PREFIX = 'openstack:///';
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+/** Between passes while the last one wrote something (a cluster is coming up or going). */
+const BUSY_INTERVAL_MS = 300;
+/** Between passes while nothing was left to play: the polling is most of what a quiet cluster costs its API server. */
+const IDLE_INTERVAL_MS = 1_000;
 
 export interface PlayerOptions {
   kubeconfigPath: string;
   workload: { server: string; kubeconfigPath: string };
   log: Log;
-  /** Between passes while the last one wrote something (a cluster is coming up or going). */
-  busyIntervalMs?: number;
-  /** Between passes while nothing was left to play: the polling is most of what a quiet cluster costs its API server. */
-  idleIntervalMs?: number;
 }
 
 export interface Player {
@@ -272,7 +272,7 @@ export function startPlayer(opts: PlayerOptions): Player {
         },
       );
       await pass;
-      const interval = writes > 0 || lastError ? (opts.busyIntervalMs ?? 300) : (opts.idleIntervalMs ?? 1_000);
+      const interval = writes > 0 || lastError ? BUSY_INTERVAL_MS : IDLE_INTERVAL_MS;
       if (!stopped) await new Promise((r) => setTimeout(r, interval));
     }
   };

@@ -65,7 +65,8 @@ export interface ListWatchState {
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const JSON_TYPE = 'application/json';
-const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+/** The Accept header that asks for `PartialObjectMetadataList`: names, labels and owners, no data. */
+export const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 const METADATA_ITEM = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 interface ListPage {

@@ -10,7 +10,7 @@ import { skipNotice } from '../support/chart-repo.js';
 import { playedProviders } from './harness/capi.js';
 import { kube } from './harness/kube.js';
 import { AUTH, READER_AUTH, realChart, startService } from './harness/service.js';
-import { clusterSpec as fixtureSpec, withStack } from './harness/specs.js';
+import { inProject, withStack } from './harness/specs.js';
 
 /** A project of this file's own: a hold is the namespace's, and the tests here run one after another. */
 const PROJECT = '7a057e5700000000000000000000c0de';
@@ -33,11 +33,7 @@ describe.skipIf(!repo)('status you can trust, on the real chart', () => {
   afterAll(() => svc?.close());
   const played = playedProviders(kubeconfig);
   afterEach(() => played.release(NS));
-  const clusterSpec = (name: string, change: (s: SpecInput) => void = () => {}) => fixtureSpec(name, (s) => {
-    s.cluster.project_id = PROJECT;
-    s.resolved = { ...s.resolved, project_id: PROJECT };
-    change(s);
-  });
+  const clusterSpec = inProject(PROJECT);
 
   // Reads of one cluster are for readers (and admins); the driver's token has the shim's routes only.
   const call = (method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: object) => svc.app.inject({ method, url, headers: method === 'GET' ? READER_AUTH : AUTH, ...(payload ? { payload } : {}) });

@@ -12,7 +12,7 @@ import { skipNotice } from '../support/chart-repo.js';
 import { playedProviders } from './harness/capi.js';
 import { kube, type KubeKind } from './harness/kube.js';
 import { AUTH, READER_AUTH, startService } from './harness/service.js';
-import { clusterSpec, withStack } from './harness/specs.js';
+import { inProject, withStack } from './harness/specs.js';
 
 /** A project of this file's own: a hold is the namespace's, and the tests here run one after another. */
 const PROJECT = '5a7a7e5000000000000000000000c0de';
@@ -41,11 +41,7 @@ describe.skipIf(!REPO)('status from the watch cache, on the real Cluster API con
   afterAll(() => svc.close());
   afterEach(() => played.release(NS));
 
-  const spec = (name: string, change: (s: SpecInput) => void = () => {}) => clusterSpec(name, (s) => {
-    s.cluster.project_id = PROJECT;
-    s.resolved = { ...s.resolved, project_id: PROJECT };
-    change(s);
-  });
+  const spec = inProject(PROJECT);
   const status = async (s: SpecInput): Promise<Answer> => {
     const res = await svc.call('POST', `/v1/clusters/${s.cluster.uuid}/status`, s);
     expect(res.statusCode, res.body).toBe(200);

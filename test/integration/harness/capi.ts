@@ -4,11 +4,8 @@
  * addons), through the player's hold (src/devcluster/hold.ts), and CAPO's own
  * failure report. Core Cluster API statuses are never written by a test.
  */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { PLAYER_HOLD_ANNOTATION } from '../../../src/devcluster/hold.js';
-import { kube } from './kube.js';
-
-const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+import { kube, MERGE } from './kube.js';
 
 export function playedProviders(kubeconfig: string) {
   const k = kube(kubeconfig);

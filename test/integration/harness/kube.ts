@@ -14,7 +14,7 @@ export const HELM_BINARIES = [
 export type KubeKind = LocalKind;
 
 /** Merge patches, as controllers write: no resourceVersion, so a real controller's write in between is no conflict. */
-const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+export const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export function kube(kubeconfig: string) {
   const kc = new KubeConfig();

@@ -22,6 +22,15 @@ export function clusterSpec(name: string, change: (s: SpecInput) => void = () =>
   return s as SpecInput & { cluster: { uuid: string } };
 }
 
+/** clusterSpec in a Magnum project of the caller's own: its namespace, and so a player hold there, is the caller's alone. */
+export function inProject(project: string) {
+  return (name: string, change: (s: SpecInput) => void = () => {}) => clusterSpec(name, (s) => {
+    s.cluster.project_id = project;
+    s.resolved = { ...s.resolved, project_id: project };
+    change(s);
+  });
+}
+
 export function withStack(s: SpecInput, stackId: string, status: NonNullable<SpecInput['cluster']['status']>): SpecInput {
   return {
     ...s,

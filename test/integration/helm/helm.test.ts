@@ -6,7 +6,6 @@
  * pre-upgrade hook never completes: the real chart has no hook, and without
  * one helm cannot be caught mid-upgrade reliably.
  */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -15,7 +14,7 @@ import { HelmFailed, HelmUnavailable } from '../../../src/errors.js';
 import { createHelmClient } from '../../../src/helm/client.js';
 import { unlockRevision } from '../../../src/helm/record.js';
 import { createReleaseManager } from '../../../src/helm/releases.js';
-import { HELM_BINARIES, kube } from '../harness/kube.js';
+import { HELM_BINARIES, kube, MERGE } from '../harness/kube.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 /** Only for the hanging hook (`testHangHook`), see above. */
@@ -176,7 +175,7 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     /** An operator's `kubectl scale`: a patch of the scale subresource under a field manager of its own (no resourceVersion, so the real controller's writes are no conflict). */
     const scale = async (replicas: number) => {
       const target = { group: 'cluster.x-k8s.io', version: 'v1beta1', namespace: ns, plural: 'machinedeployments', name: md };
-      await k.custom.patchNamespacedCustomObjectScale({ ...target, body: { spec: { replicas } }, fieldManager: 'kubectl' }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await k.custom.patchNamespacedCustomObjectScale({ ...target, body: { spec: { replicas } }, fieldManager: 'kubectl' }, MERGE);
     };
     const first = await helm.upgradeInstall({ ...ref, chart: REAL, values: group(2) });
     await scale(7);
