@@ -11,6 +11,7 @@ import { execa, type ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startCapiManagers, type CapiBinaries } from './capi.js';
 import { ensureCerts, type ClusterCerts } from './certs.js';
@@ -77,7 +78,7 @@ async function customResourcesServed(server: string, ca: string, token: string):
   const body = await httpsGet(`${server}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, ca, token);
   if (body === null) return false;
   const paths = (JSON.parse(body) as CrdList).items.flatMap(({ spec }) =>
-    spec.versions.filter((v) => v.served).map((v) => `/apis/${spec.group}/${v.name}/${spec.names.plural}?limit=1`),
+    spec.versions.filter((v) => v.served).map((v) => `/apis/${spec.group}/${v.name}/${spec.names.plural}`),
   );
   const answers = await Promise.all(paths.map((p) => httpsOk(`${server}${p}`, ca, token)));
   return answers.every(Boolean);
@@ -196,6 +197,10 @@ export async function startLocalCluster(opts: { dataDir: string; log?: Log; capi
     const started = Date.now();
     const { workload, process: workloadProcess } = await startWorkloadServer(opts.dataDir, etcdUrl, bins.kubeApiserver);
     const managers = await startCapiManagers({ bins: bins.capi, kubeconfigPath, certs, dataDir: opts.dataDir, log });
+    // Writing the conversion webhooks into the CRDs makes the API server rebuild their storage, a moment after
+    // the write returns: lists answer 429 until it is ready. Served twice, a second apart, is past that moment.
+    const servedTwice = async () => (await customResourcesServed(server, caPem, token)) && (await delay(1_000), customResourcesServed(server, caPem, token));
+    await waitFor('custom resources (after the conversion webhooks)', servedTwice, 60_000, apiserver);
     const player = startPlayer({ kubeconfigPath, workload, log });
     real = { managers, player, workloadProcess, capi: { version: bins.capi.version, workload } };
     log(`workload API server, cluster-api managers and player up in ${Date.now() - started} ms`);

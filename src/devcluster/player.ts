@@ -10,9 +10,10 @@
  * would, and collects what a garbage collector would (no kube-controller-manager
  * runs): Secrets whose owners are gone, Nodes whose machine is gone.
  *
- * One reconcile pass every few hundred milliseconds while there is work, every
- * second or so while there is none, each step idempotent and written as a merge
- * patch, so it needs no state and never fights a controller.
+ * It reads through watches (watched.ts): a pass runs as soon as a change
+ * arrives, and every few seconds anyway, as a controller's resync. Each step is
+ * idempotent and written as a merge patch, so a pass on a watch a moment behind
+ * repeats a write at worst, and never fights a controller.
  * A namespace's hold annotation (hold.ts) makes it leave named objects alone,
  * and an OpenStackCluster with a failureReason stays failed, as CAPO's v1beta1
  * failures are terminal.
@@ -20,10 +21,10 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Node, type V1Secret } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { LABEL_CAPI_CLUSTER as CLUSTER_NAME_LABEL } from '../kube/labels.js';
-import { METADATA_LIST } from '../kube/list-watch.js';
 import { holdsByNamespace, type Held, type HoldableKind } from './hold.js';
 import { LOCAL_KINDS, type LocalKind } from './kinds.js';
 import type { Log } from './process.js';
+import { watchInto } from './watched.js';
 
 interface Obj {
   metadata: {
@@ -44,10 +45,12 @@ type Kind = LocalKind;
 
 const PROVIDER_ID_PREFIX = 'openstack:///';
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-/** Between passes while the last one wrote something (a cluster is coming up or going). */
-const BUSY_INTERVAL_MS = 300;
-/** Between passes while nothing was left to play: the polling is most of what a quiet cluster costs its API server. */
-const IDLE_INTERVAL_MS = 1_000;
+/** From the first change a watch delivers to the pass it starts. */
+const SETTLE_MS = 50;
+/** After a pass that failed (a conflict, an object deleted meanwhile). */
+const RETRY_MS = 500;
+/** A pass at least this often with no change at all, as a controller's resync: it reads only the watches' stores. */
+const SAFETY_INTERVAL_MS = 10_000;
 
 export interface PlayerOptions {
   kubeconfigPath: string;
@@ -56,8 +59,6 @@ export interface PlayerOptions {
 }
 
 export interface Player {
-  /** One pass now (tests need not wait for the next tick). */
-  reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,26 +101,20 @@ export function startPlayer(opts: PlayerOptions): Player {
   const nodes = workloadConfig.makeApiClient(CoreV1Api);
   const workloadKubeconfig = readFileSync(opts.workload.kubeconfigPath);
 
-  const list = async (kind: Kind): Promise<Obj[]> => ((await custom.listClusterCustomObject(KINDS[kind])) as { items: Obj[] }).items;
   let holds = new Map<string, Held>();
   const invalidHolds = new Set<string>();
   const held = (kind: HoldableKind, o: Obj) => holds.get(o.metadata.namespace!)?.(kind, o.metadata.name) ?? false;
-  /** Writes of the current pass: a pass that wrote is followed soon by the next, whose reads see what it started. */
-  let writes = 0;
-  const wrote = <T>(request: Promise<T>): Promise<T> => {
-    writes++;
-    return request;
-  };
   const patch = (kind: Kind, o: Obj, body: object) =>
-    wrote(custom.patchNamespacedCustomObject({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body }, MERGE));
+    // Gone since the watch delivered it: nothing left to play.
+    custom.patchNamespacedCustomObject({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body }, MERGE).catch(ignoreNotFound);
   const patchStatus = (kind: Kind, o: Obj, status: object) =>
-    wrote(custom.patchNamespacedCustomObjectStatus({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body: { status } }, MERGE));
+    custom.patchNamespacedCustomObjectStatus({ ...KINDS[kind], namespace: o.metadata.namespace!, name: o.metadata.name, body: { status } }, MERGE).catch(ignoreNotFound);
 
   async function ensureKubeconfigSecret(cluster: Obj, secrets: Set<string>): Promise<void> {
     const namespace = cluster.metadata.namespace!;
     const name = `${cluster.metadata.name}-kubeconfig`;
     if (secrets.has(`${namespace}/${name}`)) return;
-    await wrote(core.createNamespacedSecret({
+    await core.createNamespacedSecret({
       namespace,
       body: {
         metadata: {
@@ -130,8 +125,8 @@ export function startPlayer(opts: PlayerOptions): Player {
         type: 'cluster.x-k8s.io/secret',
         data: { value: workloadKubeconfig.toString('base64') },
       },
-      // One written without Cluster API's label (which the list selects on) is left as it is.
-    })).catch(ignoreConflict);
+      // One written without Cluster API's label (which the watch selects on), or one the watch has not delivered yet, is left as it is.
+    }).catch(ignoreConflict);
   }
 
   /** CAPO: the network, router and load balancer exist; the API server answers at the workload server. */
@@ -203,7 +198,8 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   async function registerNode(name: string, providerID: string, address: string, version: string | undefined): Promise<void> {
     const node: V1Node = { metadata: { name }, spec: { providerID } };
-    await wrote(nodes.createNode({ body: node }));
+    // A watch a moment behind may not show a Node this player just registered.
+    await nodes.createNode({ body: node }).catch(ignoreConflict);
     await nodes.patchNodeStatus({ name, body: { status: kubeletNodeStatus(name, address, version, new Date().toISOString()) } }, MERGE);
   }
 
@@ -223,25 +219,24 @@ export function startPlayer(opts: PlayerOptions): Player {
       const owners = (s.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Cluster' || r.kind === 'KubeadmConfig');
       if (owners.length === 0 || owners.length !== (s.metadata?.ownerReferences ?? []).length) continue;
       if (owners.some((r) => live.has(r.uid))) continue;
-      await wrote(core.deleteNamespacedSecret({ namespace: s.metadata!.namespace!, name: s.metadata!.name! })).catch(ignoreNotFound);
+      await core.deleteNamespacedSecret({ namespace: s.metadata!.namespace!, name: s.metadata!.name! }).catch(ignoreNotFound);
     }
     const servers = new Set(infra.map((o) => `${PROVIDER_ID_PREFIX}${o.metadata.uid}`));
     for (const n of nodeList) {
       if (n.spec?.providerID?.startsWith(PROVIDER_ID_PREFIX) && !servers.has(n.spec.providerID)) {
-        await wrote(nodes.deleteNode({ name: n.metadata!.name! })).catch(ignoreNotFound);
+        await nodes.deleteNode({ name: n.metadata!.name! }).catch(ignoreNotFound);
       }
     }
   }
 
+  /** One pass over what the watches hold; it reads nothing from the API server. */
   async function reconcile(): Promise<void> {
-    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests, nodeList, namespaces, capiSecrets] = await Promise.all([
-      list('Cluster'), list('Machine'), list('KubeadmConfig'), list('KubeadmControlPlane'), list('OpenStackCluster'), list('OpenStackMachine'),
-      list('HelmRelease'), list('Manifests'), nodes.listNode().then((r) => r.items), core.listNamespace().then((r) => r.items),
-      // Only Cluster API's secrets, as metadata: helm's release records are large and never the player's business.
-      // (A metadata list with no item comes without `items`.)
-      core.listSecretForAllNamespaces({ labelSelector: CLUSTER_NAME_LABEL }, setHeaderOptions('Accept', METADATA_LIST)).then((r) => r.items ?? []),
-    ]);
-    holds = holdsByNamespace(namespaces.map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
+    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests] = (
+      ['Cluster', 'Machine', 'KubeadmConfig', 'KubeadmControlPlane', 'OpenStackCluster', 'OpenStackMachine', 'HelmRelease', 'Manifests'] as const
+    ).map((kind) => watched[kind].store.items() as Obj[]) as [Obj[], Obj[], Obj[], Obj[], Obj[], Obj[], Obj[], Obj[]];
+    const nodeList = watched.Node.store.items() as V1Node[];
+    const capiSecrets = watched.Secret.store.items() as V1Secret[];
+    holds = holdsByNamespace(watched.Namespace.store.items().map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
       if (!invalidHolds.has(ns)) opts.log(`cluster-api player: namespace ${ns} holds everything: ${reason}`);
       invalidHolds.add(ns);
     });
@@ -256,32 +251,69 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   let stopped = false;
   let lastError = '';
+  const report = (err: unknown) => {
+    // Conflicts and objects deleted mid-pass are normal: the next pass sees the new state.
+    const msg = describe(err);
+    if (msg !== lastError) opts.log(`cluster-api player: ${msg} (retrying)`);
+    lastError = msg;
+  };
+  /** Set by every change a watch delivers; a pass starts once it is. */
+  let dirty = true;
+  let wake: (() => void) | undefined;
+  const changed = () => {
+    dirty = true;
+    wake?.();
+  };
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      wake = undefined;
+      resolve();
+    }
+    wake = done;
+  });
+  const crd = (kind: Kind) => ({ config: mgmt, path: `/apis/${KINDS[kind].group}/${KINDS[kind].version}/${KINDS[kind].plural}` });
+  const watched = {
+    Cluster: watchInto(crd('Cluster'), changed, report),
+    Machine: watchInto(crd('Machine'), changed, report),
+    KubeadmConfig: watchInto(crd('KubeadmConfig'), changed, report),
+    KubeadmControlPlane: watchInto(crd('KubeadmControlPlane'), changed, report),
+    OpenStackCluster: watchInto(crd('OpenStackCluster'), changed, report),
+    OpenStackMachine: watchInto(crd('OpenStackMachine'), changed, report),
+    HelmRelease: watchInto(crd('HelmRelease'), changed, report),
+    Manifests: watchInto(crd('Manifests'), changed, report),
+    Node: watchInto({ config: workloadConfig, path: '/api/v1/nodes' }, changed, report),
+    Namespace: watchInto({ config: mgmt, path: '/api/v1/namespaces' }, changed, report),
+    // Only Cluster API's secrets, as metadata: helm's release records are large and never the player's business.
+    Secret: watchInto({ config: mgmt, path: '/api/v1/secrets', labelSelector: CLUSTER_NAME_LABEL, metadataOnly: true }, changed, report),
+  };
   let pass: Promise<void> = Promise.resolve();
   const loop = async () => {
+    await Promise.all(Object.values(watched).map((w) => w.watcher.start()));
     while (!stopped) {
-      writes = 0;
-      pass = reconcile().then(
-        () => {
-          lastError = '';
-        },
-        (err: unknown) => {
-          // Conflicts and objects deleted mid-pass are normal: the next pass sees the new state.
-          const msg = describe(err);
-          if (msg !== lastError) opts.log(`cluster-api player: ${msg} (retrying)`);
-          lastError = msg;
-        },
-      );
+      if (!dirty) await pause(SAFETY_INTERVAL_MS);
+      // A write brings several events at once (the object, then the controllers' answers): one pass for the burst.
+      await pause(SETTLE_MS);
+      if (stopped) break;
+      dirty = false;
+      pass = reconcile().then(() => {
+        lastError = '';
+      }, (err: unknown) => {
+        report(err);
+        dirty = true;
+      });
       await pass;
-      const interval = writes > 0 || lastError ? BUSY_INTERVAL_MS : IDLE_INTERVAL_MS;
-      if (!stopped) await new Promise((r) => setTimeout(r, interval));
+      if (lastError) await pause(RETRY_MS);
     }
   };
   void loop();
   return {
-    reconcile,
     stop: async () => {
       stopped = true;
+      wake?.();
       await pass;
+      await Promise.all(Object.values(watched).map((w) => w.watcher.stop()));
     },
   };
 }

@@ -6,6 +6,7 @@
 export const LABEL_PROJECT = 'magnum.openstack.org/project-id';
 export const LABEL_USER = 'magnum.openstack.org/user-id';
 export const LABEL_CLUSTER_UUID = 'magnum.openstack.org/cluster-uuid';
+/** Cluster API's own cluster label: on its Machines, infrastructure machines and secrets, and on the driver's secrets. */
 export const LABEL_CAPI_CLUSTER = 'cluster.x-k8s.io/cluster-name';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 /** Where the credential id is kept, so DELETE_COMPLETE can tell the shim which one to delete. */

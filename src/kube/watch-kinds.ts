@@ -4,8 +4,9 @@
  * keeps of it (its projection), and the label the API server selects it by.
  */
 import type { CapiObject } from '../status/objects.js';
-import { LABEL_CAPI_CLUSTER_NAME, PROJECTIONS, type Projected, type ProjectedKind } from '../status/projections.js';
+import { PROJECTIONS, type Projected, type ProjectedKind } from '../status/projections.js';
 import { LABEL } from '../status/vocabulary.js';
+import { LABEL_CAPI_CLUSTER } from './labels.js';
 
 export type KindName = ProjectedKind;
 
@@ -54,9 +55,9 @@ export function watchedKinds(capiVersion = 'v1beta1'): WatchedKind[] {
       group: 'infrastructure.cluster.x-k8s.io',
       version: 'v1beta1',
       plural: 'openstackmachines',
-      releaseOf: (o) => o.metadata?.labels?.[LABEL_CAPI_CLUSTER_NAME] ?? o.metadata?.labels?.[LABEL.cluster],
+      releaseOf: (o) => o.metadata?.labels?.[LABEL_CAPI_CLUSTER] ?? o.metadata?.labels?.[LABEL.cluster],
       project: PROJECTIONS.OpenStackMachine,
-      labelSelector: LABEL_CAPI_CLUSTER_NAME,
+      labelSelector: LABEL_CAPI_CLUSTER,
     },
     { kind: 'HelmRelease', group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'helmreleases', releaseOf: (o) => spec(o, 'clusterName'), project: PROJECTIONS.HelmRelease, ...chart },
     { kind: 'Manifests', group: 'addons.stackhpc.com', version: 'v1alpha1', plural: 'manifests', releaseOf: (o) => spec(o, 'clusterName'), project: PROJECTIONS.Manifests, ...chart },

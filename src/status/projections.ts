@@ -21,14 +21,12 @@
  * record interface (every record of a kind keeps every field, undefined when
  * unset, so the kind keeps one shape).
  */
+import { LABEL_CAPI_CLUSTER } from '../kube/labels.js';
 import type { CapiObject, Condition, ObjectMeta } from './objects.js';
 import { EMPTY, intern, shared } from './shared-values.js';
 import { ANNOTATION, LABEL } from './vocabulary.js';
 
 export type ProjectedKind = 'Cluster' | 'KubeadmControlPlane' | 'MachineDeployment' | 'Machine' | 'OpenStackCluster' | 'OpenStackMachine' | 'HelmRelease' | 'Manifests';
-
-/** CAPI's own cluster label, on Machines and infrastructure machines. */
-export const LABEL_CAPI_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -249,7 +247,7 @@ export function projectOpenStackMachine(raw: CapiObject): Projected {
   return {
     apiVersion: apiVersionOf(raw),
     kind: kindOf(raw),
-    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, [LABEL_CAPI_CLUSTER_NAME, LABEL.cluster]) },
+    metadata: { name: nameOf(raw), namespace: namespaceOf(raw), labels: keyed(raw.metadata?.labels, [LABEL_CAPI_CLUSTER, LABEL.cluster]) },
     spec: EMPTY,
     status: status(raw, ['failureReason', 'failureMessage']),
   };

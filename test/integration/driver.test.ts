@@ -24,7 +24,9 @@ describe.skipIf(!REPO).each(HELM_BINARIES)('driver with %s', (label, helm) => {
   const tag = label.replace(/\W/g, '');
 
   beforeAll(async () => {
-    svc = await startService(kubeconfig, { helm });
+    // The longest wait for a lease the configuration allows: one helm upgrade of the real chart waits out another,
+    // which on a loaded machine can take longer than the default 20 s.
+    svc = await startService(kubeconfig, { helm, config: { lease: { waitSeconds: 50 } } });
     await svc.waitReady();
   });
   afterAll(() => svc.close());

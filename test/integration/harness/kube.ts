@@ -44,6 +44,11 @@ export function kube(kubeconfig: string) {
       const res = (await custom.listNamespacedCustomObject({ ...kinds[kind], namespace })) as { items: Record<string, any>[] };
       return res.items;
     },
+    /** Every namespace's objects of a kind, optionally only those carrying a label. */
+    async listAll(kind: Kind, labelSelector?: string): Promise<Record<string, any>[]> {
+      const res = (await custom.listClusterCustomObject({ ...kinds[kind], labelSelector })) as { items: Record<string, any>[] };
+      return res.items;
+    },
     async create(kind: Kind, namespace: string, body: Record<string, unknown>): Promise<void> {
       await custom.createNamespacedCustomObject({ ...kinds[kind], namespace, body });
     },
