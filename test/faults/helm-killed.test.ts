@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ownCluster } from '../integration/harness/own-cluster.js';
+import { ownCluster, type OwnClusterWithCapi } from '../integration/harness/own-cluster.js';
 import { createHelmClient } from '../../src/helm/client.js';
 import { kube } from '../integration/harness/kube.js';
 import { AUTH, ROOT, startService, TEST_CHART } from '../integration/harness/service.js';
@@ -21,7 +21,7 @@ const REPO = inject('chartRepo');
 if (!REPO) console.warn(skipNotice('test/faults/helm-killed.test.ts (recovery of a release whose helm was killed)'));
 
 describe.skipIf(!REPO)('helm killed mid-upgrade', () => {
-  let cluster: Awaited<ReturnType<typeof ownCluster>>;
+  let cluster: OwnClusterWithCapi;
 
   beforeAll(async () => {
     cluster = await ownCluster('helmkill');

@@ -5,7 +5,7 @@
  * across a sidecar restart.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ownCluster } from '../integration/harness/own-cluster.js';
+import { ownCluster, type OwnClusterWithCapi } from '../integration/harness/own-cluster.js';
 import type { SpecInput } from '../../src/magnum/spec.js';
 import { kube } from '../integration/harness/kube.js';
 import { AUTH, startService } from '../integration/harness/service.js';
@@ -19,7 +19,7 @@ const SLOW = { timeout: 100_000, interval: 300 };
 if (!REPO) console.warn(skipNotice('test/faults/management-outage.test.ts (management cluster outages on the real chart)'));
 
 describe.skipIf(!REPO)('management cluster outages', () => {
-  let cluster: Awaited<ReturnType<typeof ownCluster>>;
+  let cluster: OwnClusterWithCapi;
   let svc: Awaited<ReturnType<typeof startService>>;
 
   beforeAll(async () => {
