@@ -43,6 +43,9 @@ interface Obj {
 const KINDS = LOCAL_KINDS;
 type Kind = LocalKind;
 
+/** The Cluster API, CAPO and addon kinds a pass reads, each through a watch of its own. */
+const PLAYER_KINDS = ['Cluster', 'Machine', 'KubeadmConfig', 'KubeadmControlPlane', 'OpenStackCluster', 'OpenStackMachine', 'HelmRelease', 'Manifests'] as const satisfies readonly Kind[];
+
 const PROVIDER_ID_PREFIX = 'openstack:///';
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** From the first change a watch delivers to the pass it starts. */
@@ -231,21 +234,21 @@ export function startPlayer(opts: PlayerOptions): Player {
 
   /** One pass over what the watches hold; it reads nothing from the API server. */
   async function reconcile(): Promise<void> {
-    const [clusters, machines, configs, planes, infraClusters, infraMachines, helmReleases, manifests] = (
-      ['Cluster', 'Machine', 'KubeadmConfig', 'KubeadmControlPlane', 'OpenStackCluster', 'OpenStackMachine', 'HelmRelease', 'Manifests'] as const
-    ).map((kind) => watched[kind].store.items() as Obj[]) as [Obj[], Obj[], Obj[], Obj[], Obj[], Obj[], Obj[], Obj[]];
-    const nodeList = watched.Node.store.items() as V1Node[];
-    const capiSecrets = watched.Secret.store.items() as V1Secret[];
-    holds = holdsByNamespace(watched.Namespace.store.items().map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
+    const of = (kind: (typeof PLAYER_KINDS)[number]) => objects.get(kind)!.store.items() as Obj[];
+    const clusters = of('Cluster');
+    const infraMachines = of('OpenStackMachine');
+    const nodeList = watchedNodes.store.items() as V1Node[];
+    const capiSecrets = watchedSecrets.store.items() as V1Secret[];
+    holds = holdsByNamespace(watchedNamespaces.store.items().map((n) => ({ name: n.metadata!.name!, annotations: n.metadata?.annotations })), (ns, reason) => {
       if (!invalidHolds.has(ns)) opts.log(`cluster-api player: namespace ${ns} holds everything: ${reason}`);
       invalidHolds.add(ns);
     });
-    await playInfrastructure(clusters, infraClusters, new Set(capiSecrets.map((x) => `${x.metadata!.namespace}/${x.metadata!.name}`)));
-    await playControlPlanes(clusters, planes);
-    await playMachines(machines, infraMachines, new Set(nodeList.map((n) => n.metadata!.name!)));
-    await playAddons(clusters, 'HelmRelease', helmReleases);
-    await playAddons(clusters, 'Manifests', manifests);
-    const live = new Set([...clusters, ...configs].map((o) => o.metadata.uid));
+    await playInfrastructure(clusters, of('OpenStackCluster'), new Set(capiSecrets.map((x) => `${x.metadata!.namespace}/${x.metadata!.name}`)));
+    await playControlPlanes(clusters, of('KubeadmControlPlane'));
+    await playMachines(of('Machine'), infraMachines, new Set(nodeList.map((n) => n.metadata!.name!)));
+    await playAddons(clusters, 'HelmRelease', of('HelmRelease'));
+    await playAddons(clusters, 'Manifests', of('Manifests'));
+    const live = new Set([...clusters, ...of('KubeadmConfig')].map((o) => o.metadata.uid));
     await collectGarbage(live, infraMachines, nodeList, capiSecrets);
   }
 
@@ -273,24 +276,18 @@ export function startPlayer(opts: PlayerOptions): Player {
     }
     wake = done;
   });
-  const crd = (kind: Kind) => ({ config: mgmt, path: `/apis/${KINDS[kind].group}/${KINDS[kind].version}/${KINDS[kind].plural}` });
-  const watched = {
-    Cluster: watchInto(crd('Cluster'), changed, report),
-    Machine: watchInto(crd('Machine'), changed, report),
-    KubeadmConfig: watchInto(crd('KubeadmConfig'), changed, report),
-    KubeadmControlPlane: watchInto(crd('KubeadmControlPlane'), changed, report),
-    OpenStackCluster: watchInto(crd('OpenStackCluster'), changed, report),
-    OpenStackMachine: watchInto(crd('OpenStackMachine'), changed, report),
-    HelmRelease: watchInto(crd('HelmRelease'), changed, report),
-    Manifests: watchInto(crd('Manifests'), changed, report),
-    Node: watchInto({ config: workloadConfig, path: '/api/v1/nodes' }, changed, report),
-    Namespace: watchInto({ config: mgmt, path: '/api/v1/namespaces' }, changed, report),
-    // Only Cluster API's secrets, as metadata: helm's release records are large and never the player's business.
-    Secret: watchInto({ config: mgmt, path: '/api/v1/secrets', labelSelector: CLUSTER_NAME_LABEL, metadataOnly: true }, changed, report),
-  };
+  const objects = new Map(PLAYER_KINDS.map((kind) => {
+    const { group, version, plural } = KINDS[kind];
+    return [kind, watchInto({ config: mgmt, path: `/apis/${group}/${version}/${plural}` }, changed, report)] as const;
+  }));
+  const watchedNodes = watchInto({ config: workloadConfig, path: '/api/v1/nodes' }, changed, report);
+  const watchedNamespaces = watchInto({ config: mgmt, path: '/api/v1/namespaces' }, changed, report);
+  // Only Cluster API's secrets, as metadata: helm's release records are large and never the player's business.
+  const watchedSecrets = watchInto({ config: mgmt, path: '/api/v1/secrets', labelSelector: CLUSTER_NAME_LABEL, metadataOnly: true }, changed, report);
+  const watches = [...objects.values(), watchedNodes, watchedNamespaces, watchedSecrets].map((w) => w.watcher);
   let pass: Promise<void> = Promise.resolve();
   const loop = async () => {
-    await Promise.all(Object.values(watched).map((w) => w.watcher.start()));
+    await Promise.all(watches.map((w) => w.start()));
     while (!stopped) {
       if (!dirty) await pause(SAFETY_INTERVAL_MS);
       // A write brings several events at once (the object, then the controllers' answers): one pass for the burst.
@@ -313,7 +310,7 @@ export function startPlayer(opts: PlayerOptions): Player {
       stopped = true;
       wake?.();
       await pass;
-      await Promise.all(Object.values(watched).map((w) => w.watcher.stop()));
+      await Promise.all(watches.map((w) => w.stop()));
     },
   };
 }
