@@ -5,13 +5,13 @@
  * in it; what cannot run here is played by src/devcluster/player.ts
  * (`inject('realCapi')` says which version and where its Nodes live).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCluster } from '../../../src/devcluster/index.js';
 import { serveRealCharts } from '../../support/chart-repo.js';
-import './real-capi-context.js';
+import { clusterCaOf } from './real-capi-context.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
   project.provide('realCapi', {
     version,
     workloadKubeconfig: workload.kubeconfigPath,
-    clusterCa: { cert: readFileSync(workload.caCert, 'utf8'), key: readFileSync(workload.caKey, 'utf8') },
+    clusterCa: clusterCaOf(workload),
   });
   project.provide('kubeconfig', cluster.kubeconfigPath);
   project.provide('apiServer', cluster.server);
