@@ -83,6 +83,23 @@ describe.each(HELM_BINARIES)('%s', (label, relative) => {
     expect(await helm.uninstall(ref)).toEqual({ existed: false });
   });
 
+  // The upgrade skips helm's own OpenAPI step (src/helm/args.ts): what that step would let through or refuse, the API server still does.
+  real('the API server validates what helm applies: a type error is refused naming the field, an unknown field is dropped', async () => {
+    const refused = { release: 'typed-abcdefghij23', namespace: ns };
+    const typeError = helm.upgradeInstall({ ...refused, chart: REAL, values: { ...VALUES, nodeGroups: [{ name: 'default-worker', machineFlavor: 'm1.medium', machineCount: 'three' }] } });
+    await expect(typeError).rejects.toBeInstanceOf(HelmFailed);
+    // Cluster API's defaulting webhook decodes it first; without the webhook the CRD's schema refuses it.
+    await expect(typeError).rejects.toThrow(/spec\.replicas (of type int32|in body must be of type integer)/);
+    await helm.uninstall(refused);
+    const ref = { release: 'valid-abcdefghij23', namespace: ns };
+    const unknown = { ...VALUES, controlPlane: { ...VALUES.controlPlane, kubeadmConfigSpec: { notAKubeadmField: 'x' } } };
+    expect(await helm.upgradeInstall({ ...ref, chart: REAL, values: unknown })).toMatchObject({ status: 'deployed' });
+    const spec = (await k.get('KubeadmControlPlane', ns, `${ref.release}-control-plane`))?.spec as { kubeadmConfigSpec?: Record<string, unknown> } | undefined;
+    expect(spec?.kubeadmConfigSpec).toBeDefined();
+    expect(spec?.kubeadmConfigSpec).not.toHaveProperty('notAKubeadmField');
+    expect(await helm.uninstall(ref)).toEqual({ existed: true });
+  });
+
   real('talks to the configured cluster and stores releases as secrets, whatever HELM_* or KUBECONFIG the sidecar runs with', async () => {
     const foreign = {
       KUBECONFIG: '/nonexistent/kubeconfig',

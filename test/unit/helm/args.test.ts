@@ -11,24 +11,24 @@ const ociChart = { repo: '', name: 'oci://registry.example.test/charts/openstack
 
 describe('helm argv', () => {
   it.each([
-    ['upgrade from a repository', () => upgradeInstallArgs(ref, repoChart, 300), ['upgrade', 'demo-abcdefghij23', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--install', '--history-max', '10', '--output', 'json', '--timeout', '300s', '--namespace', 'magnum-p1', '--values', '-']],
-    ['upgrade from a cached archive', () => upgradeInstallArgs(ref, repoChart, 60, '/cache/x/openstack-cluster-0.27.0.tgz'), ['upgrade', 'demo-abcdefghij23', '/cache/x/openstack-cluster-0.27.0.tgz', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
-    ['upgrade from a local chart', () => upgradeInstallArgs(ref, localChart, 60), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from a repository', () => upgradeInstallArgs(ref, repoChart, 300), ['upgrade', 'demo-abcdefghij23', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '300s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from a cached archive', () => upgradeInstallArgs(ref, repoChart, 60, '/cache/x/openstack-cluster-0.27.0.tgz'), ['upgrade', 'demo-abcdefghij23', '/cache/x/openstack-cluster-0.27.0.tgz', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from a local chart', () => upgradeInstallArgs(ref, localChart, 60), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
     ['template', () => templateArgs(ref, localChart), ['template', 'demo-abcdefghij23', '/charts/openstack-cluster', '--namespace', 'magnum-p1', '--values', '-']],
     ['uninstall', () => uninstallArgs(ref, 300), ['uninstall', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--timeout', '300s']],
     ['history', () => historyArgs(ref), ['history', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--output', 'json', '--max', '20']],
     ['rollback', () => rollbackArgs(ref, 3, 300), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10']],
     // helm 4 applies client-side, as helm 3 does (server-side apply refuses fields another manager changed).
-    ['upgrade with helm 4', () => upgradeInstallArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false']],
+    ['upgrade with helm 4', () => upgradeInstallArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false']],
     ['rollback with helm 4', () => rollbackArgs(ref, 3, 300, 4), ['rollback', 'demo-abcdefghij23', '3', '--namespace', 'magnum-p1', '--timeout', '300s', '--history-max', '10', '--server-side=false']],
     // A preview: the real upgrade's argv, helm 3 or 4, with the server-side dry run added.
     ['dry run', () => dryRunUpgradeArgs(ref, repoChart, 300), [...upgradeInstallArgs(ref, repoChart, 300), '--dry-run=server']],
-    ['dry run with helm 4', () => dryRunUpgradeArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false', '--dry-run=server']],
+    ['dry run with helm 4', () => dryRunUpgradeArgs(ref, localChart, 60, undefined, 4), ['upgrade', 'demo-abcdefghij23', '/charts/openstack-cluster', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-', '--server-side=false', '--dry-run=server']],
     ['manifest of the latest revision', () => getManifestArgs(ref), ['get', 'manifest', 'demo-abcdefghij23', '--namespace', 'magnum-p1']],
     ['manifest of a revision', () => getManifestArgs(ref, 4), ['get', 'manifest', 'demo-abcdefghij23', '--namespace', 'magnum-p1', '--revision', '4']],
     ['pull', () => pullArgs(repoChart, '/cache/x'), ['pull', 'openstack-cluster', '--repo', 'https://charts.example.test', '--version', '0.27.0', '--destination', '/cache/x']],
     // magnum-capi-helm's OCI form (helm_chart_repo empty): without --version helm would install the newest chart.
-    ['upgrade from an OCI reference', () => upgradeInstallArgs(ref, ociChart, 60), ['upgrade', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
+    ['upgrade from an OCI reference', () => upgradeInstallArgs(ref, ociChart, 60), ['upgrade', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-']],
     ['template from an OCI reference', () => templateArgs(ref, ociChart), ['template', 'demo-abcdefghij23', 'oci://registry.example.test/charts/openstack-cluster', '--version', '0.27.0', '--namespace', 'magnum-p1', '--values', '-']],
   ])('%s', (_name, build, expected) => {
     expect(build()).toEqual(expected);
