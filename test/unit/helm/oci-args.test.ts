@@ -7,7 +7,7 @@ import { createPlanner } from '../../../src/planner.js';
 import { minimalSpec } from '../../support/spec.js';
 
 const ref = { release: 'demo-abcdefghij23', namespace: 'magnum-p1' };
-const TAIL = ['--install', '--history-max', '10', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-'];
+const TAIL = ['--install', '--history-max', '10', '--disable-openapi-validation', '--output', 'json', '--timeout', '60s', '--namespace', 'magnum-p1', '--values', '-'];
 const REGISTRY = 'oci://registry.example.test/capi/charts';
 const REFERENCE = `${REGISTRY}/openstack-cluster`;
 
