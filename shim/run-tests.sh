@@ -10,15 +10,41 @@ root=$(cd "$here/.." && pwd)
 version=${MAGNUM_VERSION:-23.0.0}
 venv=${SHIM_VENV:-$root/.venv-shim-$version}
 
-if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/pip" show magnum 2>/dev/null | grep "^Version: $version\$" > /dev/null; then
-  echo "shim: preparing $venv with magnum $version" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q "magnum==$version" pytest fixtures testscenarios testtools oslotest
+# Magnum, the API suite's client (as `openstack coe` uses it) and the test tools.
+packages=("magnum==$version" python-magnumclient pytest fixtures testscenarios testtools oslotest)
+
+# The virtualenv of those packages is built once per Magnum version, Python and package list,
+# under ~/.cache (about 30 CPU-seconds each, at the start of every run of a fresh clone), and
+# copied into the checkout, whose shim it then takes: checkouts never share one.
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/magnum-capi-sidecar
+key=$( { python3 -VV; printf '%s\n' "${packages[@]}"; } | sha256sum | cut -c1-12)
+template=$cache/venv-shim-$version-$key
+# A virtualenv's scripts name the folder it was made in: those in DIR naming FROM are told TO.
+relocate() {
+  local dir=$1 from=$2 to=$3 f
+  for f in "$dir"/bin/*; do
+    if [ -f "$f" ] && [ ! -L "$f" ] && grep -qIF "$from" "$f"; then sed -i "s|$from|$to|g" "$f"; fi
+  done
+}
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -m pip show magnum 2>/dev/null | grep "^Version: $version\$" > /dev/null; then
+  if [ ! -x "$template/bin/pytest" ]; then
+    echo "shim: building $template with magnum $version (once)" >&2
+    mkdir -p "$cache"
+    partial=$template.partial.$$
+    python3 -m venv "$partial"
+    "$partial/bin/python" -m pip install -q --upgrade pip
+    "$partial/bin/python" -m pip install -q "${packages[@]}"
+    relocate "$partial" "$partial" "$template"
+    # Another run may have finished the same one meanwhile: the first in place is kept.
+    mv -T "$partial" "$template" 2>/dev/null || rm -rf "$partial"
+  fi
+  echo "shim: copying $template to $venv" >&2
+  rm -rf "$venv"
+  cp -a "$template" "$venv.partial.$$"
+  relocate "$venv.partial.$$" "$template" "$venv"
+  mv -T "$venv.partial.$$" "$venv"
 fi
-# The API suite's client, as `openstack coe` uses it.
-"$venv/bin/pip" show python-magnumclient > /dev/null 2>&1 || "$venv/bin/pip" install -q python-magnumclient
-"$venv/bin/pip" install -q --no-deps "$here"
+"$venv/bin/python" -m pip install -q --no-deps "$here"
 
 work=$(mktemp -d)
 sidecar_pid=
