@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// The README's `npm test`: the type check and every suite, in eight independent streams, each with
+// The README's `npm test`: the type check and every suite, in seven independent streams, each with
 // its own management cluster(s), chart repository and ports: the type check, then the unit tests;
-// the integration project in three (the clusters driven through the sidecar, the cluster lifecycles,
-// and the rest); the fault project; the status suites again on the newest Cluster API line; and the
-// shim on the newest Magnum and on 2025.1.
+// the integration project in two (the cluster lifecycles, and the rest); the fault project; the
+// status suites again on the newest Cluster API line; and the shim on the newest Magnum and on 2025.1.
 // Run one after another they spend most of their time waiting on helm, the API server and
 // Magnum's jobs, so they run side by side; each stream's output is printed whole when it ends,
 // so logs never interleave. `--serial` runs them one after another (a machine already busy).
@@ -26,21 +25,11 @@ const vitest = join(root, 'node_modules/.bin/vitest');
 const NEWEST_CAPI = { MCS_CAPI_VERSION: 'newest', MCS_TEST_HELM: 'helm 4' };
 const STATUS_SUITES = ['test/integration/status.test.ts', 'test/integration/status-trust.test.ts', 'test/integration/real-capi.test.ts'];
 /**
- * The integration project in three streams (and management clusters) of about equal weight, so the run lasts about
- * as long as its longest stream: the files that wait longest on the real controllers; those that drive clusters
- * through the sidecar under both helms; and the rest (helm itself, the deployment, the watch cache, the dev cluster).
+ * The integration files that wait longest on the real controllers, in a stream (and a management cluster) of
+ * their own, so the run lasts about as long as its longest stream. A third stream (the files that drive clusters
+ * through the sidecar apart from the rest) was tried: on two cores, already busy, the run took as long.
  */
 const LIFECYCLE_SUITES = [...STATUS_SUITES, 'test/integration/chart-versions.test.ts', 'test/integration/replicas.test.ts'];
-const DRIVER_SUITES = [
-  'test/integration/driver.test.ts',
-  'test/integration/diff.test.ts',
-  'test/integration/oci-charts.test.ts',
-  'test/integration/recovery.test.ts',
-  'test/integration/network-change.test.ts',
-  'test/integration/parity/adoption.test.ts',
-  'test/integration/parity/driver-switch.test.ts',
-  'test/integration/parity/magnum-conf-import.test.ts',
-];
 
 /**
  * Each stream is steps run one after another (each step: argv, extra environment, and where
@@ -56,12 +45,8 @@ const streams = [
       { argv: [vitest, 'run', '--project', 'unit', ...jsonReport('vitest-unit')], report: 'vitest-unit' },
     ],
   },
-  { name: 'integration: clusters driven through the sidecar', steps: [{ argv: [vitest, 'run', '--project', 'integration', ...DRIVER_SUITES, ...jsonReport('vitest-driver')], report: 'vitest-driver' }] },
+  { name: 'integration', steps: [{ argv: [vitest, 'run', '--project', 'integration', ...LIFECYCLE_SUITES.flatMap((f) => ['--exclude', f]), ...jsonReport('vitest-integration')], report: 'vitest-integration' }] },
   { name: 'integration: cluster lifecycles', steps: [{ argv: [vitest, 'run', '--project', 'integration', ...LIFECYCLE_SUITES, ...jsonReport('vitest-lifecycles')], report: 'vitest-lifecycles' }] },
-  {
-    name: 'integration: helm, the deployment, the watch cache and the rest',
-    steps: [{ argv: [vitest, 'run', '--project', 'integration', ...[...LIFECYCLE_SUITES, ...DRIVER_SUITES].flatMap((f) => ['--exclude', f]), ...jsonReport('vitest-integration')], report: 'vitest-integration' }],
-  },
   { name: 'faults', steps: [{ argv: [vitest, 'run', '--project', 'faults', ...jsonReport('vitest-faults')], report: 'vitest-faults' }] },
   {
     name: 'the status suites on the newest Cluster API line (helm 4)',
