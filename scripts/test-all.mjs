@@ -26,10 +26,17 @@ const NEWEST_CAPI = { MCS_CAPI_VERSION: 'newest', MCS_TEST_HELM: 'helm 4' };
 const STATUS_SUITES = ['test/integration/status.test.ts', 'test/integration/status-trust.test.ts', 'test/integration/real-capi.test.ts'];
 /**
  * The integration files that wait longest on the real controllers, in a stream (and a management cluster) of
- * their own, so the run lasts about as long as its longest stream. A third stream (the files that drive clusters
- * through the sidecar apart from the rest) was tried: on two cores, already busy, the run took as long.
+ * their own, so the run lasts about as long as its longest stream; with them the adoption of magnum-capi-helm's
+ * clusters and the preview, which evened the two streams (the rest had run 200 s alone at the end). A third
+ * stream was tried: on two cores, already busy, the run took as long, with one more management cluster.
  */
-const LIFECYCLE_SUITES = [...STATUS_SUITES, 'test/integration/chart-versions.test.ts', 'test/integration/replicas.test.ts'];
+const LIFECYCLE_SUITES = [
+  ...STATUS_SUITES,
+  'test/integration/chart-versions.test.ts',
+  'test/integration/replicas.test.ts',
+  'test/integration/parity/adoption.test.ts',
+  'test/integration/diff.test.ts',
+];
 
 /**
  * Each stream is steps run one after another (each step: argv, extra environment, and where
