@@ -8,27 +8,27 @@
  */
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCluster } from '../src/devcluster/index.js';
 import { upgradeInstallArgs } from '../src/helm/args.js';
 import { helmEnvironment } from '../src/helm/run.js';
 import { PROJECT_ROOT } from '../src/planner.js';
+import { chartArchive, REAL_CHART_VERSION, realChartsDir, skipNotice } from '../test/support/chart-repo.js';
 
 const { values: args } = parseArgs({ options: { json: { type: 'boolean', default: false }, upgrades: { type: 'string', default: '6' } } });
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 /** Skipping the step should at least halve helm 3's CPU per upgrade (measured: about a third). */
 const TARGET_RATIO_HELM3 = 0.5;
-const VERSION = '0.27.0';
 
-const chartsDir = [process.env.MCS_TEST_CHARTS_DIR, join(PROJECT_ROOT, '../shared/reference/charts')].find((d) => d && existsSync(join(d, 'index.yaml')));
+const chartsDir = realChartsDir();
 if (!chartsDir) {
-  log('bench/helm-cpu.ts skipped: it needs the packaged openstack-cluster charts (MCS_TEST_CHARTS_DIR or ../shared/reference/charts)');
+  log(skipNotice('bench/helm-cpu.ts'));
   process.exit(0);
 }
-const archive = resolve(chartsDir, `openstack-cluster-${VERSION}.tgz`);
+const archive = chartArchive(chartsDir, REAL_CHART_VERSION);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 /** CPU-seconds of every child this process has reaped so far (cutime + cstime). */
@@ -56,7 +56,7 @@ try {
     /** Mean CPU-seconds of one upgrade of a release that exists (the install before them is not counted). */
     const perUpgrade = async (openApiStep: boolean) => {
       const ref = { release: `bench-h${major}-${openApiStep ? 'step' : 'skip'}`, namespace: 'magnum-bench-helm' };
-      const argv = upgradeInstallArgs(ref, { repo: '', name: archive, version: VERSION }, 120, archive, major)
+      const argv = upgradeInstallArgs(ref, { repo: '', name: archive, version: REAL_CHART_VERSION }, 120, archive, major)
         .filter((a) => !openApiStep || a !== '--disable-openapi-validation');
       const run = (workers: number) => execa(binary, [...argv, '--create-namespace', '--kubeconfig', cluster.kubeconfigPath], { input: values(workers), extendEnv: false, env: helmEnvironment() });
       await run(1);
