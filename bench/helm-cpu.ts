@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCluster } from '../src/devcluster/index.js';
-import { upgradeInstallArgs } from '../src/helm/args.js';
+import { SERVER_VALIDATES, upgradeInstallArgs } from '../src/helm/args.js';
 import { helmEnvironment } from '../src/helm/run.js';
 import { PROJECT_ROOT } from '../src/planner.js';
 import { chartArchive, REAL_CHART_VERSION, realChartsDir, skipNotice } from '../test/support/chart-repo.js';
@@ -57,7 +57,7 @@ try {
     const perUpgrade = async (openApiStep: boolean) => {
       const ref = { release: `bench-h${major}-${openApiStep ? 'step' : 'skip'}`, namespace: 'magnum-bench-helm' };
       const argv = upgradeInstallArgs(ref, { repo: '', name: archive, version: REAL_CHART_VERSION }, 120, archive, major)
-        .filter((a) => !openApiStep || a !== '--disable-openapi-validation');
+        .filter((a) => !openApiStep || a !== SERVER_VALIDATES);
       const run = (workers: number) => execa(binary, [...argv, '--create-namespace', '--kubeconfig', cluster.kubeconfigPath], { input: values(workers), extendEnv: false, env: helmEnvironment() });
       await run(1);
       const before = reapedChildrenCpu();

@@ -47,12 +47,12 @@ function applyArgs(helmMajor: number): string[] {
  * helm's OpenAPI step checks nothing here. Before applying, helm asks whether the API server
  * validates fields itself (every server since Kubernetes 1.27 does; the chart needs 1.30) and, if
  * so, skips its own check; but asking means downloading and parsing the server's OpenAPI document
- * of every group it applies, and Cluster API's and CAPO's are megabytes. On the local management
- * cluster with the real chart, one upgrade took 2.5 CPU-seconds under helm 3 with the step and 0.8
- * without (helm 4: 1.4 and 0.7), for the same outcome: the API server refuses a type error with
- * the same message and drops an unknown field with the same warning (test/integration/helm).
+ * of every group it applies, and Cluster API's and CAPO's are megabytes. Skipping it cuts helm 3's
+ * CPU per upgrade of the real chart to about a third (bench/helm-cpu.ts; figures in the README),
+ * for the same outcome: the API server refuses a type error with the same message and drops an
+ * unknown field with the same warning (test/integration/helm).
  */
-const SERVER_VALIDATES = '--disable-openapi-validation';
+export const SERVER_VALIDATES = '--disable-openapi-validation';
 
 /**
  * `archive` is the cached chart archive when there is one; `helmMajor` the detected helm's major
